@@ -17,8 +17,8 @@
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 enum { OUT_TEXT, OUT_OFFSETS, OUT_JSON };
 
-#define CHUNK (1u << 20)     /* bytes read at a time */
-#define HARD_CUT (4u << 20)  /* force a cut in a line with no split point */
+#define CHUNK (1u << 20)    /* bytes read at a time */
+#define HARD_CUT (4u << 20) /* force a cut in a line with no split point */
 
 static const char usage_text[] =
     "usage: zhiku-seg [OPTION]... [FILE]...\n"
@@ -48,10 +48,10 @@ typedef struct out_ctx {
     int format;
     const char *delim;
     size_t delim_len;
-    size_t base;   /* byte offset of the piece being cut in the input */
-    size_t cbase;  /* character offset of that piece */
-    size_t chars;  /* characters in the piece (for the next cbase) */
-    int first;     /* no token printed yet on this output line */
+    size_t base;  /* byte offset of the piece being cut in the input */
+    size_t cbase; /* character offset of that piece */
+    size_t chars; /* characters in the piece (for the next cbase) */
+    int first;    /* no token printed yet on this output line */
 } out_ctx;
 
 static void json_string(FILE *f, const char *s, size_t n)
@@ -119,8 +119,7 @@ static int print_token(const zk_token *t, void *payload)
             fwrite(o->delim, 1, o->delim_len, o->out);
         fwrite(t->text, 1, t->len, o->out);
         if (o->format == OUT_OFFSETS)
-            fprintf(o->out, "[%zu,%zu)", o->base + t->start,
-                    o->base + t->end);
+            fprintf(o->out, "[%zu,%zu)", o->base + t->start, o->base + t->end);
     }
     if (t->cend > o->chars)
         o->chars = t->cend;
@@ -217,7 +216,8 @@ static int run_file(zk_seg *seg, const zk_seg_options *opts, out_ctx *o,
             size_t cut = zk_seg_split_point(buf + pos, len - pos);
             if (cut == 0 && len - pos >= HARD_CUT) {
                 cut = len - pos;
-                while (cut > 0 && ((unsigned char)buf[pos + cut] & 0xC0) == 0x80)
+                while (cut > 0 &&
+                       ((unsigned char)buf[pos + cut] & 0xC0) == 0x80)
                     cut--;
             }
             if (cut > 0) {

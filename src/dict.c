@@ -90,8 +90,7 @@ const zk_freq_over *zk__dict_over(const zk_dict *d, uint32_t node)
 {
     uint32_t mask = d->over_slots - 1, i;
 
-    for (i = zk__edge_hash(node, 0) & mask; d->over[i].used;
-         i = (i + 1) & mask)
+    for (i = zk__edge_hash(node, 0) & mask; d->over[i].used; i = (i + 1) & mask)
         if (d->over[i].node == node)
             return &d->over[i];
     return NULL;
@@ -606,9 +605,9 @@ int zk_dict_load_userdict(zk_dict *d, const char *path)
             n--;
         }
         if (!zk__utf8_valid(s, n)) {
-            rc = zk__error(ZK_EENCODING,
-                           "%s:%ld: user dictionary must be UTF-8", path,
-                           lineno);
+            rc =
+                zk__error(ZK_EENCODING, "%s:%ld: user dictionary must be UTF-8",
+                          path, lineno);
             break;
         }
         if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {

@@ -55,8 +55,7 @@ static int b_grow(builder *b)
         return zk__error_oom();
     for (i = 0; i < b->n_slots; i++)
         if (b->slots[i].child != 0)
-            b_put(s, n, b->slots[i].parent, b->slots[i].cp,
-                  b->slots[i].child);
+            b_put(s, n, b->slots[i].parent, b->slots[i].cp, b->slots[i].child);
     free(b->slots);
     b->slots = s;
     b->n_slots = n;
@@ -188,8 +187,8 @@ static int parse_dict_txt(builder *b, const char *path, const char *text,
             cps = nc;
         }
         for (i = 0; i < wl; i += l) {
-            cps[ncp] = zk__utf8_decode((const unsigned char *)line + i, wl - i,
-                                       &l);
+            cps[ncp] =
+                zk__utf8_decode((const unsigned char *)line + i, wl - i, &l);
             if (cps[ncp] == ZK_CP_INVALID) {
                 rc = zk__error(ZK_EFORMAT,
                                "%s:%ld: invalid UTF-8 at byte %zu of the line",
@@ -409,8 +408,7 @@ static int parse_model(const char *path, const char *text, size_t len,
 static int write_all(FILE *f, const void *p, size_t n, const char *path)
 {
     if (fwrite(p, 1, n, f) != n)
-        return zk__error(ZK_EIO, "%s: write failed: %s", path,
-                         strerror(errno));
+        return zk__error(ZK_EIO, "%s: write failed: %s", path, strerror(errno));
     return ZK_OK;
 }
 
@@ -430,8 +428,8 @@ static char *join(const char *dir, const char *name)
 int zk_dict_compile(const char *out_path, const char *dict_txt,
                     const char *hmm_dir)
 {
-    static const char *const model_files[3] = {
-        "prob_start.py", "prob_trans.py", "prob_emit.py"};
+    static const char *const model_files[3] = {"prob_start.py", "prob_trans.py",
+                                               "prob_emit.py"};
     builder b;
     zk_dict_header h;
     char *texts[4] = {NULL, NULL, NULL, NULL}, *paths[4] = {NULL};

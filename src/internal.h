@@ -53,8 +53,8 @@ static inline uint32_t zk__utf8_decode(const unsigned char *s, size_t n,
     if (c < 0xF0) {
         if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
             return ZK_CP_INVALID;
-        c1 = ((c & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
-             (s[2] & 0x3F);
+        c1 =
+            ((c & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
         if (c1 < 0x800 || (c1 >= 0xD800 && c1 <= 0xDFFF))
             return ZK_CP_INVALID;
         *len = 3;

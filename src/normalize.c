@@ -15,8 +15,9 @@
 #include "internal.h"
 #include "normalize_internal.h"
 
-#define UNIT_MAX 64 /* code points decomposed together; longer runs of
-                       combining marks are split (no real text has them) */
+#define UNIT_MAX                                                               \
+    64 /* code points decomposed together; longer runs of                      \
+          combining marks are split (no real text has them) */
 
 static int ensure(zk_norm *n, size_t *cap, size_t need)
 {

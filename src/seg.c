@@ -651,8 +651,7 @@ int zk_seg_cut(zk_seg *s, const char *text, size_t len,
                          opts->version, (unsigned)ZK_SEG_OPTIONS_VERSION);
     if (opts->mode != ZK_SEG_PRECISE && opts->mode != ZK_SEG_SEARCH &&
         opts->mode != ZK_SEG_FULL)
-        return zk__error(ZK_EINVAL, "unknown segmentation mode %d",
-                         opts->mode);
+        return zk__error(ZK_EINVAL, "unknown segmentation mode %d", opts->mode);
     s->mode = opts->mode;
     s->hmm = opts->hmm != 0;
     s->cb = cb;
@@ -691,8 +690,7 @@ size_t zk_seg_split_point(const char *text, size_t len)
         while (start > 0 && i - start < 4 && (t[start] & 0xC0) == 0x80)
             start--;
         c = zk__utf8_decode(t + start, i - start, &l);
-        if (c != ZK_CP_INVALID && start + l == i && !is_block(c) &&
-            c != '\r')
+        if (c != ZK_CP_INVALID && start + l == i && !is_block(c) && c != '\r')
             return i;
         i = (c != ZK_CP_INVALID && start + l == i) ? start : i - 1;
     }

@@ -126,7 +126,10 @@ typedef struct zk_seg_options {
 } zk_seg_options;
 
 #define ZK_SEG_OPTIONS_VERSION 1
-#define ZK_SEG_OPTIONS_INIT {ZK_SEG_OPTIONS_VERSION, ZK_SEG_PRECISE, 1, 0}
+#define ZK_SEG_OPTIONS_INIT                                                    \
+    {                                                                          \
+        ZK_SEG_OPTIONS_VERSION, ZK_SEG_PRECISE, 1, 0                           \
+    }
 
 /** Kinds of token. */
 enum {
@@ -144,8 +147,8 @@ enum {
 
 /** One token. Pointers are borrowed for the duration of the callback. */
 typedef struct zk_token {
-    const char *text;   /**< the token's form, `len` bytes: a slice of the
-                             caller's text, or of the normalised text */
+    const char *text; /**< the token's form, `len` bytes: a slice of the
+                           caller's text, or of the normalised text */
     size_t len;
     size_t start, end;  /**< byte range in the caller's text */
     size_t cstart;      /**< character offsets in the caller's text (each */

@@ -3,7 +3,8 @@
 exact line format of `zhiku-seg`: one output line per input line, tokens
 joined by " / ", trailing CRs of a line stripped (as `python -m jieba`).
 
-usage: jieba_ref.py MODE OUT INPUT...   MODE: hmm | nohmm | search | full
+usage: jieba_ref.py MODE OUT [--userdict FILE]... INPUT...
+       MODE: hmm | nohmm | search | full
 """
 import sys
 
@@ -11,9 +12,16 @@ import jieba
 
 
 def main():
-    mode, out_path, inputs = sys.argv[1], sys.argv[2], sys.argv[3:]
+    mode, out_path, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     jieba.setLogLevel(60)
     jieba.initialize()
+    inputs = []
+    while args:
+        if args[0] == "--userdict":
+            jieba.load_userdict(args[1])
+            args = args[2:]
+        else:
+            inputs.append(args.pop(0))
     if mode == "hmm":
         cut = lambda s: jieba.cut(s, HMM=True)
     elif mode == "nohmm":
