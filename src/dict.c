@@ -326,7 +326,8 @@ uint64_t zk_dict_total(const zk_dict *d)
 
 /* ---- words ------------------------------------------------------------- */
 
-/* Decode a valid UTF-8 word into code points; returns the count or -1. */
+/* Decode a non-empty valid UTF-8 word into code points; returns the count,
+ * -1 for an empty or invalid word, -2 when out of memory. */
 static long word_cps(uint32_t **out, const char *w, size_t len)
 {
     uint32_t *cps;
@@ -344,6 +345,10 @@ static long word_cps(uint32_t **out, const char *w, size_t len)
         }
         cps[n++] = c;
         i += l;
+    }
+    if (n == 0) {
+        free(cps);
+        return -1;
     }
     *out = cps;
     return (long)n;
@@ -671,7 +676,8 @@ const char *zk_dict_hash(const zk_dict *dc)
     XXH3_128bits_update(st, d->hdr->source_hash, 16);
     total = d->total;
     XXH3_128bits_update(st, &total, sizeof(total));
-    qsort(d->touched.items, d->touched.n, sizeof(char *), cmp_str);
+    if (d->touched.n > 1)
+        qsort(d->touched.items, d->touched.n, sizeof(char *), cmp_str);
     for (i = 0; i < d->touched.n; i++) {
         const char *w = d->touched.items[i];
         int64_t f = 0;
@@ -679,7 +685,9 @@ const char *zk_dict_hash(const zk_dict *dc)
         XXH3_128bits_update(st, w, strlen(w) + 1);
         XXH3_128bits_update(st, &f, sizeof(f));
     }
-    qsort(d->force_split.items, d->force_split.n, sizeof(char *), cmp_str);
+    if (d->force_split.n > 1)
+        qsort(d->force_split.items, d->force_split.n, sizeof(char *),
+              cmp_str);
     XXH3_128bits_update(st, "\0force-split", 12);
     for (i = 0; i < d->force_split.n; i++)
         XXH3_128bits_update(st, d->force_split.items[i],

@@ -1,0 +1,78 @@
+#!/bin/bash
+# test.sh - the test command: install dependencies, then build and test
+# zhiku the ways CI does:
+#   1. gcc, -Werror, full ctest suite (unit, CLI, faithfulness to jieba)
+#   2. clang, -Werror, full ctest suite
+#   3. ASan + UBSan (clang), full ctest suite
+#   4. valgrind memcheck over the unit tests (no leaks, no errors)
+#   5. the libFuzzer targets, briefly (ZK_FUZZ_SECONDS, default 30 each)
+# Build trees go to build-test-*/ (ignored by git). Run from anywhere.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+scripts/install-deps.sh
+jobs=$(nproc 2>/dev/null || echo 2)
+fuzz_seconds=${ZK_FUZZ_SECONDS:-30}
+
+step() { printf '\n==== %s\n' "$*"; }
+
+build() { # dir cc cxx extra-cmake-args...
+    local dir=$1 cc=$2 cxx=$3
+    shift 3
+    CC=$cc CXX=$cxx cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DZK_WERROR=ON "$@" > "$dir.configure.log" 2>&1 ||
+        { cat "$dir.configure.log"; exit 1; }
+    cmake --build "$dir" -j "$jobs"
+}
+
+step "gcc build and tests"
+mkdir -p build-test-gcc
+build build-test-gcc gcc g++
+(cd build-test-gcc && ctest --output-on-failure -j "$jobs")
+
+step "clang build and tests"
+mkdir -p build-test-clang
+build build-test-clang clang clang++
+(cd build-test-clang && ctest --output-on-failure -j "$jobs")
+
+step "ASan + UBSan build and tests"
+mkdir -p build-test-asan
+build build-test-asan clang clang++ -DZK_SANITIZE=address,undefined \
+    -DZK_FUZZ=ON
+(cd build-test-asan &&
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --output-on-failure -j "$jobs")
+
+step "valgrind memcheck (unit tests)"
+(cd build-test-gcc &&
+    ctest -L unit -T memcheck --output-on-failure \
+        --overwrite MemoryCheckCommandOptions="--leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 --track-origins=yes" \
+        > memcheck.log 2>&1) || { cat build-test-gcc/memcheck.log; exit 1; }
+grep -E "tests passed|Memory checking results|Defects" build-test-gcc/memcheck.log || true
+if grep -q "Defects:" build-test-gcc/memcheck.log; then
+    echo "valgrind found defects:"
+    cat build-test-gcc/Testing/Temporary/MemoryChecker.*.log | head -60
+    exit 1
+fi
+
+step "fuzzing, ${fuzz_seconds}s per target"
+seeds=build-test-asan/fuzz-seeds
+mkdir -p "$seeds"
+# seeds: slices of real text from the shared corpus (not copied into git)
+i=0
+for f in ../shared/corpus/seed/*.md ../shared/seg-eval/pku_test.utf8 \
+         $(find ../shared/corpus -name '*.txt' | sort | head -20); do
+    head -c 2000 "$f" > "$seeds/seed$i"
+    i=$((i + 1))
+done
+for target in build-test-asan/fuzz/fuzz_*; do
+    [ -x "$target" ] || continue
+    echo "fuzzing $(basename "$target")"
+    ZHIKU_DICT=$root/build-test-asan/share/zhiku/jieba.zkd \
+        "$target" -max_total_time="$fuzz_seconds" -max_len=4096 \
+        -print_final_stats=1 "$seeds" 2>&1 | tail -4
+done
+
+echo
+echo "test.sh: all test stages passed"
