@@ -11,7 +11,7 @@ static zk_seg *seg;
 
 typedef struct check {
     const uint8_t *data;
-    size_t pos, len;
+    size_t pos, len, end;
     int mode, normalize;
 } check;
 
@@ -24,9 +24,13 @@ static int on_token(const zk_token *t, void *payload)
     if (c->mode == ZK_SEG_FULL || (t->flags & ZK_TOKEN_COLOCATED))
         return 0;
     if (c->normalize) {
+        /* several tokens may come from the expansion of one character (NFKC
+         * maps ½ to 1⁄2): they share its range, so starts only never go
+         * back */
         if (t->start < c->pos)
             __builtin_trap();
-        c->pos = t->end;
+        c->pos = t->start;
+        c->end = t->end > c->end ? t->end : c->end;
         return 0;
     }
     if (t->start != c->pos || memcmp(c->data + t->start, t->text, t->len))
@@ -57,7 +61,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (zk_seg_cut(seg, (const char *)data + 1, size - 1, &o, on_token, &c) !=
         ZK_OK)
         __builtin_trap();
-    if (o.mode != ZK_SEG_FULL && c.pos != size - 1)
+    if (o.mode != ZK_SEG_FULL && !o.normalize && c.pos != size - 1)
+        __builtin_trap();
+    if (o.mode != ZK_SEG_FULL && o.normalize && size > 1 && c.end != size - 1)
         __builtin_trap();
     (void)zk_seg_split_point((const char *)data + 1, size - 1);
     return 0;

@@ -61,16 +61,19 @@ seeds=build-test-asan/fuzz-seeds
 mkdir -p "$seeds"
 # seeds: slices of real text from the shared corpus (not copied into git)
 i=0
-for f in ../shared/corpus/seed/*.md ../shared/seg-eval/pku_test.utf8 \
-         $(find ../shared/corpus -name '*.txt' | sort | head -20); do
+while IFS= read -r -d '' f; do
     head -c 2000 "$f" > "$seeds/seed$i"
     i=$((i + 1))
-done
+done < <(find ../shared/corpus/seed ../shared/seg-eval/pku_test.utf8 \
+    ../shared/corpus/laws-regulations ../shared/corpus/gov-work-reports \
+    -type f \( -name '*.txt' -o -name '*.md' -o -name '*.utf8' \) -print0 |
+    sort -z | head -z -n 24)
 for target in build-test-asan/fuzz/fuzz_*; do
     [ -x "$target" ] || continue
     echo "fuzzing $(basename "$target")"
     ZHIKU_DICT=$root/build-test-asan/share/zhiku/jieba.zkd \
         "$target" -max_total_time="$fuzz_seconds" -max_len=4096 \
+        -artifact_prefix=build-test-asan/ \
         -print_final_stats=1 "$seeds" 2>&1 | tail -4
 done
 
