@@ -19,9 +19,10 @@ step() { printf '\n==== %s\n' "$*"; }
 build() { # dir cc cxx extra-cmake-args...
     local dir=$1 cc=$2 cxx=$3
     shift 3
+    mkdir -p "$dir"
     CC=$cc CXX=$cxx cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DZK_WERROR=ON "$@" > "$dir.configure.log" 2>&1 ||
-        { cat "$dir.configure.log"; exit 1; }
+        -DZK_WERROR=ON "$@" > "$dir/configure.log" 2>&1 ||
+        { cat "$dir/configure.log"; exit 1; }
     cmake --build "$dir" -j "$jobs"
 }
 
