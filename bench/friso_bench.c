@@ -2,8 +2,8 @@
  * friso_bench.c - friso driver for the segmentation benchmark.
  *
  * Usage:
- *   friso-bench time FILE [INI]   time friso's complex mode over FILE
- *   friso-bench dump FILE [INI]   print FILE segmented, one line per line
+ *   friso-bench time PASSES FILE [INI]   time friso's complex mode over FILE
+ *   friso-bench dump FILE [INI]          print FILE segmented
  *
  * INI is friso's configuration (default /etc/friso/friso.ini, from Debian's
  * libfriso0, which points at friso-dict's UTF-8 lexicon). Its settings are
@@ -12,15 +12,17 @@
  * segmenter produces.
  *
  * FILE is cut line by line; the line terminator (LF or CR LF) is not part of
- * the line. `time` prints
+ * the line. `time` prints the load time, then PASSES lines, one per timed
+ * pass over the whole of FILE:
  *
  *   LOAD friso MILLISECONDS
- *   RESULT friso complex BYTES TOKENS SECONDS
+ *   RESULT friso complex BYTES TOKENS SECONDS CPU_SECONDS
  *
  * where only the cutting is timed (after the lexicon is loaded and a short
- * warm-up). friso copies every token into its token buffer, so each token
- * is materialised as a string by the library itself. `dump` prints each
- * line's tokens separated by one space.
+ * warm-up): SECONDS of wall time, CPU_SECONDS of the process's CPU time. friso
+ * copies every token into its token buffer, so each token is materialised as a
+ * string by the library itself. `dump` prints each line's tokens separated by
+ * one space.
  *
  * Built by bench/run-seg.sh with gcc against libfriso-dev; not part of the
  * CMake build, so zhiku itself never needs friso.
@@ -37,12 +39,24 @@
 #define DEFAULT_INI "/etc/friso/friso.ini"
 #define WARMUP_LINES 500
 
-/* Seconds on the monotonic clock. */
-static double now(void)
+/* Seconds on `clock`: CLOCK_MONOTONIC (wall) or CLOCK_PROCESS_CPUTIME_ID. */
+static double seconds(clockid_t clock)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Wall-clock seconds. */
+static double now(void)
+{
+    return seconds(CLOCK_MONOTONIC);
+}
+
+/* CPU seconds used by the process (all threads). */
+static double cpu_now(void)
+{
+    return seconds(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 /* The whole of `path`, NUL-terminated, in a malloc'd buffer. */
@@ -115,20 +129,24 @@ static size_t cut_line(friso_t friso, friso_config_t config, friso_task_t task,
 
 int main(int argc, char **argv)
 {
-    const char *ini = argc > 3 ? argv[3] : DEFAULT_INI;
     friso_t friso;
     friso_config_t config;
     friso_task_t task;
+    const char *file, *ini;
     char *buf, **lines;
-    size_t len, nlines, i, ntokens = 0;
-    double t0, load_ms, secs;
-    int dump;
+    size_t len, nlines, i;
+    double t0, load_ms;
+    int timing, passes = 0, p;
 
-    if (argc < 3 || (strcmp(argv[1], "time") && strcmp(argv[1], "dump"))) {
-        fprintf(stderr, "usage: friso-bench time|dump FILE [INI]\n");
+    timing = argc >= 4 && argc <= 5 && strcmp(argv[1], "time") == 0 &&
+             (passes = atoi(argv[2])) > 0;
+    if (!timing && (argc < 3 || argc > 4 || strcmp(argv[1], "dump") != 0)) {
+        fprintf(stderr, "usage: friso-bench time PASSES FILE [INI]\n"
+                        "       friso-bench dump FILE [INI]\n");
         return 2;
     }
-    dump = strcmp(argv[1], "dump") == 0;
+    file = argv[timing ? 3 : 2];
+    ini = argc > (timing ? 4 : 3) ? argv[argc - 1] : DEFAULT_INI;
 
     t0 = now();
     friso = friso_new();
@@ -140,23 +158,32 @@ int main(int argc, char **argv)
     config->add_syn = 0;
     load_ms = (now() - t0) * 1e3;
 
-    buf = read_file(argv[2], &len);
+    buf = read_file(file, &len);
     lines = split_lines(buf, len, &nlines);
     task = friso_new_task();
 
-    if (dump) {
-        for (i = 0; i < nlines; i++)
-            cut_line(friso, config, task, lines[i], stdout);
-    } else {
-        /* friso_set_text() does not modify the text, so warm up in place. */
+    if (timing) {
+        printf("LOAD friso %.3f\n", load_ms);
+        /* friso_set_text() does not modify the text: warm up in place. */
         for (i = 0; i < nlines && i < WARMUP_LINES; i++)
             cut_line(friso, config, task, lines[i], NULL);
-        t0 = now();
+        for (p = 0; p < passes; p++) {
+            size_t ntokens = 0;
+            double secs, cpu, c0;
+
+            t0 = now();
+            c0 = cpu_now();
+            for (i = 0; i < nlines; i++)
+                ntokens += cut_line(friso, config, task, lines[i], NULL);
+            secs = now() - t0;
+            cpu = cpu_now() - c0;
+            printf("RESULT friso complex %zu %zu %.6f %.6f\n", len, ntokens,
+                   secs, cpu);
+            fflush(stdout);
+        }
+    } else {
         for (i = 0; i < nlines; i++)
-            ntokens += cut_line(friso, config, task, lines[i], NULL);
-        secs = now() - t0;
-        printf("LOAD friso %.3f\n", load_ms);
-        printf("RESULT friso complex %zu %zu %.6f\n", len, ntokens, secs);
+            cut_line(friso, config, task, lines[i], stdout);
     }
 
     friso_free_task(task);

@@ -2,8 +2,8 @@
 // @node-rs/jieba driver for the segmentation benchmark (bench/run-seg.sh).
 //
 // Usage:
-//   node nodejieba_bench.js time FILE MODE...   time each mode over FILE
-//   node nodejieba_bench.js dump FILE MODE      print FILE segmented
+//   node nodejieba_bench.js time PASSES FILE MODE...   time each mode
+//   node nodejieba_bench.js dump FILE MODE             print FILE segmented
 //
 // MODE is one of:
 //   hmm     jieba.cut(line, true)           precise mode, HMM on
@@ -13,13 +13,15 @@
 // FILE is cut line by line (JS strings, the binding's usual input); the line
 // terminator (LF or CR LF) is not part of the line. `time` prints the time
 // Jieba.withDict() took (the dictionary bytes are read by requiring
-// '@node-rs/jieba/dict', before that), then one line per mode:
+// '@node-rs/jieba/dict', before that), then for each mode PASSES lines, one
+// per timed pass over the whole of FILE:
 //
 //   LOAD node-rs-jieba MILLISECONDS
-//   RESULT node-rs-jieba MODE BYTES TOKENS SECONDS
+//   RESULT node-rs-jieba MODE BYTES TOKENS SECONDS CPU_SECONDS
 //
 // with the same meaning as in jieba_bench.py: only the cutting is timed,
-// after the dictionary is loaded and a short warm-up. `dump` prints each
+// after the dictionary is loaded and a short warm-up; CPU_SECONDS is the CPU
+// time of the whole process meanwhile (garbage-collector threads included). `dump` prints each
 // line's tokens separated by one space, whitespace tokens left out.
 //
 // The package is found through NODE_PATH (run-seg.sh points it at the
@@ -57,34 +59,49 @@ function readLines(path) {
   }
 }
 
-function timeMode(jieba, mode, lines, nbytes) {
+// Cut every line with `mode`, `passes` times; print a RESULT line per pass.
+function timeMode(jieba, mode, passes, lines, nbytes) {
   const cut = cutter(jieba, mode)
   for (const line of lines.slice(0, WARMUP_LINES)) cut(line)
-  let ntokens = 0
-  const t0 = process.hrtime.bigint()
-  for (const line of lines) {
-    // Each call returns a fresh array of JS strings: the tokens materialised.
-    ntokens += cut(line).length
+  for (let p = 0; p < passes; p++) {
+    let ntokens = 0
+    const t0 = process.hrtime.bigint()
+    const c0 = process.cpuUsage()
+    for (const line of lines) {
+      // Each call returns a new array of JS strings: the tokens materialised.
+      ntokens += cut(line).length
+    }
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9
+    const c = process.cpuUsage(c0)
+    const cpu = (c.user + c.system) / 1e6
+    console.log(
+      `RESULT node-rs-jieba ${mode} ${nbytes} ${ntokens} ` +
+        `${secs.toFixed(6)} ${cpu.toFixed(6)}`,
+    )
   }
-  const secs = Number(process.hrtime.bigint() - t0) / 1e9
-  return `RESULT node-rs-jieba ${mode} ${nbytes} ${ntokens} ${secs.toFixed(6)}`
 }
 
 function main(argv) {
-  if (argv.length < 3 || (argv[0] !== 'time' && argv[0] !== 'dump')) {
-    console.error('usage: nodejieba_bench.js time|dump FILE MODE...')
+  const timing =
+    argv.length >= 4 && argv[0] === 'time' && /^\d+$/.test(argv[1])
+  if (!timing && (argv.length !== 3 || argv[0] !== 'dump')) {
+    console.error(
+      'usage: nodejieba_bench.js time PASSES FILE MODE...\n' +
+        '       nodejieba_bench.js dump FILE MODE',
+    )
     process.exit(2)
   }
   const t0 = process.hrtime.bigint()
   const jieba = Jieba.withDict(dict)
   const loadMs = Number(process.hrtime.bigint() - t0) / 1e6
-  const { lines, nbytes } = readLines(argv[1])
-  if (argv[0] === 'time') {
+  if (timing) {
+    const { lines, nbytes } = readLines(argv[2])
     console.log(`LOAD node-rs-jieba ${loadMs.toFixed(3)}`)
-    for (const mode of argv.slice(2)) {
-      console.log(timeMode(jieba, mode, lines, nbytes))
+    for (const mode of argv.slice(3)) {
+      timeMode(jieba, mode, Number(argv[1]), lines, nbytes)
     }
   } else {
+    const { lines } = readLines(argv[1])
     const cut = cutter(jieba, argv[2])
     const out = []
     for (const line of lines) {

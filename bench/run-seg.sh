@@ -6,17 +6,20 @@
 #
 # Environment (all optional):
 #   ROUNDS=5      timing rounds; the peers' order rotates every round
+#   PASSES=3      timed passes over the text per mode, per peer and round
 #   LOADS=11      fresh processes that time zhiku's zk_dict_open()
 #   BUILD_DIR     build directory (default: build-bench/ in the repo)
 #   SEG_EVAL      the SIGHAN 2005 files (default: ../shared/seg-eval/)
 #
 # What it does:
-#   1. installs the peers if missing (Debian packages python3-jieba,
-#      libfriso-dev, friso-dict; nodejs and npm only if there is no `node`;
-#      npm's @node-rs/jieba 2.x into $BUILD_DIR/node, never the repo);
+#   1. installs what is missing, with apt-get (through sudo if not root):
+#      zhiku's build dependencies, the peers python3-jieba, libfriso-dev and
+#      friso-dict, nodejs and npm only if there is no `node`; and npm's
+#      @node-rs/jieba 2.x into $BUILD_DIR/node (never into the repo);
 #   2. builds zhiku in Release into $BUILD_DIR, and bench/friso_bench.c;
 #   3. writes the test text (pku_test + msr_test, twice) to a temp file;
-#   4. times every segmenter on it in-process, ROUNDS rounds;
+#   4. times every segmenter on it in-process, ROUNDS rounds of PASSES
+#      passes per mode;
 #   5. times zk_dict_open() in fresh processes and takes the peak RSS of
 #      the zhiku-seg CLI on the text;
 #   6. scores zhiku-seg and the jiebas against the gold segmentation;
@@ -29,6 +32,7 @@ BENCH=$ROOT/bench
 BUILD=${BUILD_DIR:-$ROOT/build-bench}
 SEG_EVAL=${SEG_EVAL:-$ROOT/../shared/seg-eval}
 ROUNDS=${ROUNDS:-5}
+PASSES=${PASSES:-3}
 LOADS=${LOADS:-11}
 REPORT=$ROOT/docs/benchmarks.md
 # Debian's python, where python3-jieba lives (PATH may hold another one).
@@ -75,10 +79,12 @@ apt_install() {
 }
 
 install_peers() {
-    # Build tools, /usr/bin/time, and the Debian-packaged peers. friso-dict
-    # holds the lexicon that libfriso0's /etc/friso/friso.ini points at.
-    local pkgs=(gcc make cmake pkg-config time python3 python3-jieba
-        libfriso-dev friso-dict)
+    # zhiku's own build dependencies (see CMakeLists.txt; python3-jieba
+    # also provides the dictionary zhiku compiles), /usr/bin/time, and the
+    # Debian-packaged peers. friso-dict holds the lexicon that libfriso0's
+    # /etc/friso/friso.ini points at.
+    local pkgs=(gcc g++ make cmake pkg-config libutf8proc-dev libxxhash-dev
+        time python3 python3-jieba libfriso-dev friso-dict)
     if ! command -v node >/dev/null; then
         pkgs+=(nodejs npm)
     elif ! command -v npm >/dev/null; then
@@ -104,13 +110,19 @@ install_peers() {
 build() {
     log "building zhiku (Release) in $BUILD"
     cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >&2
-    cmake --build "$BUILD" -j2 >&2
+    # Only what is measured (the CLI pulls in the compiled dictionary).
+    cmake --build "$BUILD" -j2 --target zhiku-seg zhiku-seg-bench >&2
     ZK_BENCH=$(find "$BUILD" -path "$BUILD/node" -prune -o \
         -type f -name zhiku-seg-bench -perm -u+x -print | head -n1)
-    [ -n "$ZK_BENCH" ] ||
-        die "no zhiku-seg-bench built: does CMakeLists.txt add_subdirectory(bench)?"
+    [ -n "$ZK_BENCH" ] || die "no zhiku-seg-bench built:" \
+        "does CMakeLists.txt add_subdirectory(bench)?"
     ZK_SEG=$BUILD/seg/zhiku-seg
     [ -x "$ZK_SEG" ] || die "no $ZK_SEG after the build"
+    # zk_dict_open(NULL) looks at $ZHIKU_DICT first: pin it to the
+    # dictionary just built, so an installed one is never measured.
+    if [ -f "$BUILD/share/zhiku/jieba.zkd" ]; then
+        export ZHIKU_DICT=$BUILD/share/zhiku/jieba.zkd
+    fi
 
     log "building friso-bench"
     FRISO_BENCH=$BUILD/friso-bench
@@ -135,12 +147,18 @@ make_text() {
 }
 
 # One driver's timed run over $TEXT; its LOAD/RESULT lines go to $FACTS.
+# The jieba-likes run their three modes (see the drivers), friso its one.
 run_peer() {
+    local modes=(hmm nohmm search)
     case $1 in
-    zhiku) "$ZK_BENCH" time "$TEXT" hmm nohmm search ;;
-    python-jieba) "$PY" "$BENCH/jieba_bench.py" time "$TEXT" hmm nohmm search ;;
-    node-rs-jieba) node "$BENCH/nodejieba_bench.js" time "$TEXT" hmm nohmm search ;;
-    friso) "$FRISO_BENCH" time "$TEXT" ;;
+    zhiku) "$ZK_BENCH" time "$PASSES" "$TEXT" "${modes[@]}" ;;
+    python-jieba)
+        "$PY" "$BENCH/jieba_bench.py" time "$PASSES" "$TEXT" "${modes[@]}"
+        ;;
+    node-rs-jieba)
+        node "$BENCH/nodejieba_bench.js" time "$PASSES" "$TEXT" "${modes[@]}"
+        ;;
+    friso) "$FRISO_BENCH" time "$PASSES" "$TEXT" ;;
     esac | tee -a "$FACTS" | sed "s/^/   /" >&2
 }
 
@@ -154,7 +172,8 @@ time_rounds() {
     done
 }
 
-# zk_dict_open() in fresh processes (the page cache is warm after a first).
+# zk_dict_open(), then a first cut, in fresh processes (the page cache is
+# warm after a first, untimed, run).
 time_loads() {
     local i
     log "zhiku dictionary load, $LOADS processes"
@@ -187,30 +206,51 @@ score_f1() {
     local corpus mode out
     log "accuracy against the SIGHAN 2005 gold files"
     for corpus in pku msr; do
-        local test=$SEG_EVAL/${corpus}_test.utf8
+        local raw=$SEG_EVAL/${corpus}_test.utf8
         local gold=$SEG_EVAL/${corpus}_test_gold.utf8
         for mode in hmm nohmm; do
             out=$WORK/$corpus
+            # Tokens separated by spaces (its default delimiter is " / ").
             if [ $mode = hmm ]; then
-                "$ZK_SEG" "$test" >"$out.zhiku.$mode"
+                "$ZK_SEG" -d ' ' "$raw" >"$out.zhiku.$mode"
             else
-                "$ZK_SEG" -n "$test" >"$out.zhiku.$mode"
+                "$ZK_SEG" -d ' ' -n "$raw" >"$out.zhiku.$mode"
             fi
-            "$PY" "$BENCH/jieba_bench.py" dump "$test" $mode \
+            "$PY" "$BENCH/jieba_bench.py" dump "$raw" $mode \
                 >"$out.python-jieba.$mode"
-            node "$BENCH/nodejieba_bench.js" dump "$test" $mode \
+            node "$BENCH/nodejieba_bench.js" dump "$raw" $mode \
                 >"$out.node-rs-jieba.$mode"
-            local peer
+            local peer score
             for peer in zhiku python-jieba node-rs-jieba; do
-                echo "F1 $peer $mode $corpus $("$PY" "$BENCH/seg_f1.py" \
-                    "$gold" "$out.$peer.$mode")" >>"$FACTS"
+                score=$("$PY" "$BENCH/seg_f1.py" "$gold" "$out.$peer.$mode")
+                echo "F1 $peer $mode $corpus $score" >>"$FACTS"
             done
-            # Lines where zhiku's output differs from Python jieba's.
-            echo "DIFF $corpus $mode $(diff "$out.zhiku.$mode" \
-                "$out.python-jieba.$mode" | grep -c '^<' || true) \
-                $(wc -l <"$test")" >>"$FACTS"
+            # Lines where zhiku's words differ from Python jieba's (awk
+            # squeezes runs of spaces: zhiku-seg prints space tokens too).
+            local ndiff
+            ndiff=$(diff <(awk '{ $1 = $1 } 1' "$out.zhiku.$mode") \
+                <(awk '{ $1 = $1 } 1' "$out.python-jieba.$mode") |
+                grep -c '^<' || true)
+            echo "DIFF $corpus $mode $ndiff $(wc -l <"$raw")" >>"$FACTS"
         done
     done
+}
+
+# CPU use, for telling whether other work ran beside the benchmark:
+# "BUSY MINE UPTIME", where BUSY is the machine's busy clock ticks
+# (/proc/stat), MINE the ticks used by this script and its waited-for
+# children (/proc/$$/stat: utime, stime, cutime, cstime), UPTIME seconds.
+cpu_snapshot() {
+    echo "$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)" \
+        "$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$$/stat")" \
+        "$(cut -d' ' -f1 /proc/uptime)"
+}
+
+# From two snapshots: the cores that other processes kept busy on average.
+other_cores() {
+    echo "$1 $2 $(getconf CLK_TCK)" | awk '{
+        other = (($4 - $1) - ($5 - $2)) / $7
+        printf "%.2f\n", (other > 0 ? other : 0) / ($6 - $3) }'
 }
 
 # The machine and the versions of everything measured.
@@ -219,7 +259,8 @@ record_meta() {
     cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
     # shellcheck disable=SC1091 # a system file
     os=$(. /etc/os-release && echo "$PRETTY_NAME")
-    ver=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo "no commit")
+    ver=$(git -C "$ROOT" describe --always --dirty 2>/dev/null ||
+        echo "no commit")
     {
         echo "META date $(date -u '+%Y-%m-%d %H:%M UTC')"
         echo "META nproc $(nproc)"
@@ -227,13 +268,16 @@ record_meta() {
         echo "META os $os, kernel $(uname -r)"
         echo "META zhiku git $ver"
         echo "META jieba $("$PY" -c 'import jieba; print(jieba.__version__)')"
-        echo "META python $("$PY" -c 'import platform; print(platform.python_version())')"
-        echo "META noders $(node -p "require('@node-rs/jieba/package.json').version")"
+        echo "META python $("$PY" -c 'import platform as p
+print(p.python_version())')"
+        echo "META noders $(node -p \
+            "require('@node-rs/jieba/package.json').version")"
         echo "META node $(node --version)"
         echo "META friso $(dpkg-query -W -f='${Version}' libfriso-dev)"
         echo "META bytes $(wc -c <"$TEXT")"
         echo "META lines $(wc -l <"$TEXT")"
         echo "META rounds $ROUNDS"
+        echo "META passes $PASSES"
     } >>"$FACTS"
 }
 
@@ -248,7 +292,11 @@ main() {
     : >"$FACTS"
     make_text
     record_meta
+    local before
+    before=$(cpu_snapshot)
     time_rounds
+    echo "META other_cores $(other_cores "$before" "$(cpu_snapshot)")" \
+        >>"$FACTS"
     time_loads
     measure_rss
     score_f1

@@ -2,9 +2,9 @@
  * seg_bench.c - zhiku driver for the segmentation benchmark.
  *
  * Usage:
- *   zhiku-seg-bench time FILE MODE...   time each mode over FILE
- *   zhiku-seg-bench dump FILE MODE      print FILE segmented
- *   zhiku-seg-bench load                open the dictionary once, print ms
+ *   zhiku-seg-bench time PASSES FILE MODE...  time each mode over FILE
+ *   zhiku-seg-bench dump FILE MODE            print FILE segmented
+ *   zhiku-seg-bench load                      open the dictionary, cut once
  *
  * MODE is one of:
  *   hmm     precise mode, HMM on   (jieba.cut)
@@ -14,17 +14,23 @@
  * The dictionary is the default one (zk_dict_open(&d, NULL): $ZHIKU_DICT,
  * else the installed one, else the build tree's). FILE is cut line by line
  * with zk_seg_cut(); the line terminator (LF or CR LF) is not part of the
- * line. `time` prints
+ * line. `time` prints the zk_dict_open() time, then for each mode PASSES
+ * lines, one per timed pass over the whole of FILE:
  *
- *   LOAD zhiku MILLISECONDS              (the zk_dict_open() call)
- *   RESULT zhiku MODE BYTES TOKENS SECONDS
+ *   LOAD zhiku MILLISECONDS
+ *   RESULT zhiku MODE BYTES TOKENS SECONDS CPU_SECONDS
  *
- * where only the cutting is timed, after a short warm-up. zhiku hands out
- * tokens as spans of the caller's text; the callback materialises each one
+ * where only the cutting is timed, after a short warm-up: SECONDS of wall
+ * time, and CPU_SECONDS of CPU time used by the process meanwhile. zhiku hands
+ * out tokens as spans of the caller's text; the callback materialises each one
  * by recording its span and reading its bytes, so no work can be skipped.
  * `dump` prints each line's tokens separated by one space, whitespace tokens
- * left out. `load` is run in fresh processes by run-seg.sh to measure the
- * cost of opening the dictionary from a cold process.
+ * left out. `load`, run in fresh processes by run-seg.sh, prints
+ *
+ *   LOAD zhiku MILLISECONDS              (the zk_dict_open() call)
+ *   FIRSTCUT zhiku MILLISECONDS          (zk_seg_new() and a first cut)
+ *
+ * the cost of getting ready to segment in a new process.
  *
  * Uses only zhiku's public API.
  */
@@ -39,6 +45,9 @@
 #include <time.h>
 
 #define WARMUP_LINES 500
+
+/* What `load` cuts first: a policy document title. */
+#define SAMPLE "国务院办公厅关于推进数字政府建设促进高质量发展的指导意见"
 
 /* A line of the input: a slice of the file buffer, terminator excluded. */
 typedef struct line {
@@ -58,12 +67,24 @@ typedef struct tally {
 /* Where the byte sums end up, so the compiler must compute them. */
 static volatile unsigned long sink;
 
-/* Seconds on the monotonic clock. */
-static double now(void)
+/* Seconds on `clock`: CLOCK_MONOTONIC (wall) or CLOCK_PROCESS_CPUTIME_ID. */
+static double seconds(clockid_t clock)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Wall-clock seconds. */
+static double now(void)
+{
+    return seconds(CLOCK_MONOTONIC);
+}
+
+/* CPU seconds used by the process (all threads). */
+static double cpu_now(void)
+{
+    return seconds(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 static void die(const char *what, int rc)
@@ -179,66 +200,105 @@ static size_t cut_lines(zk_seg *seg, const line *lines, size_t n,
     return t.ntokens;
 }
 
+/* Time `passes` cuts of all lines in mode `mode`, after a warm-up. */
+static void time_mode(zk_seg *seg, const line *lines, size_t nlines,
+                      size_t nbytes, const char *mode, int passes)
+{
+    zk_seg_options opts = mode_options(mode);
+    int p;
+
+    cut_lines(seg, lines, nlines < WARMUP_LINES ? nlines : WARMUP_LINES, &opts,
+              NULL);
+    for (p = 0; p < passes; p++) {
+        double t0 = now(), c0 = cpu_now();
+        size_t ntokens = cut_lines(seg, lines, nlines, &opts, NULL);
+        double secs = now() - t0, cpu = cpu_now() - c0;
+
+        printf("RESULT zhiku %s %zu %zu %.6f %.6f\n", mode, nbytes, ntokens,
+               secs, cpu);
+        fflush(stdout);
+    }
+}
+
+/* `load`: time zk_dict_open(), then zk_seg_new() and a first cut. */
+static int run_load(void)
+{
+    zk_seg_options opts = ZK_SEG_OPTIONS_INIT;
+    tally t = {0, 0, {0, 0}, 0, NULL};
+    zk_dict *dict = NULL;
+    zk_seg *seg = NULL;
+    double t0, open_ms;
+    int rc;
+
+    t0 = now();
+    rc = zk_dict_open(&dict, NULL);
+    open_ms = (now() - t0) * 1e3;
+    if (rc != ZK_OK)
+        die("zk_dict_open", rc);
+    /* The dictionary is mapped, so its pages are read on first use. */
+    t0 = now();
+    rc = zk_seg_new(&seg, dict);
+    if (rc != ZK_OK)
+        die("zk_seg_new", rc);
+    rc = zk_seg_cut(seg, SAMPLE, strlen(SAMPLE), &opts, on_token, &t);
+    if (rc != ZK_OK)
+        die("zk_seg_cut", rc);
+    printf("LOAD zhiku %.3f\nFIRSTCUT zhiku %.3f\n", open_ms,
+           (now() - t0) * 1e3);
+    zk_seg_free(seg);
+    zk_dict_free(dict);
+    return 0;
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: zhiku-seg-bench time PASSES FILE MODE...\n"
+                    "       zhiku-seg-bench dump FILE MODE\n"
+                    "       zhiku-seg-bench load\n");
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
     zk_dict *dict = NULL;
     zk_seg *seg = NULL;
+    const char *file;
     double t0, load_ms;
-    int rc, i;
+    size_t len, nlines;
+    char *buf;
+    line *lines;
+    int rc, i, timing, passes = 0;
 
-    if (argc < 2 || (strcmp(argv[1], "load") && argc < 4) ||
-        (strcmp(argv[1], "time") && strcmp(argv[1], "dump") &&
-         strcmp(argv[1], "load"))) {
-        fprintf(stderr, "usage: zhiku-seg-bench time FILE MODE...\n"
-                        "       zhiku-seg-bench dump FILE MODE\n"
-                        "       zhiku-seg-bench load\n");
-        return 2;
-    }
+    if (argc == 2 && strcmp(argv[1], "load") == 0)
+        return run_load();
+    timing = argc >= 5 && strcmp(argv[1], "time") == 0 &&
+             (passes = atoi(argv[2])) > 0;
+    if (!timing && (argc != 4 || strcmp(argv[1], "dump") != 0))
+        return usage();
+    file = timing ? argv[3] : argv[2];
 
     t0 = now();
     rc = zk_dict_open(&dict, NULL);
     load_ms = (now() - t0) * 1e3;
     if (rc != ZK_OK)
         die("zk_dict_open", rc);
-    if (strcmp(argv[1], "load") == 0) {
-        printf("LOAD zhiku %.3f\n", load_ms);
-        zk_dict_free(dict);
-        return 0;
-    }
     rc = zk_seg_new(&seg, dict);
     if (rc != ZK_OK)
         die("zk_seg_new", rc);
+    buf = read_file(file, &len);
+    lines = split_lines(buf, len, &nlines);
 
-    {
-        size_t len, nlines;
-        char *buf = read_file(argv[2], &len);
-        line *lines = split_lines(buf, len, &nlines);
-
-        if (strcmp(argv[1], "dump") == 0) {
-            zk_seg_options opts = mode_options(argv[3]);
-            cut_lines(seg, lines, nlines, &opts, stdout);
-        } else {
-            printf("LOAD zhiku %.3f\n", load_ms);
-            for (i = 3; i < argc; i++) {
-                zk_seg_options opts = mode_options(argv[i]);
-                size_t ntokens;
-                double secs;
-
-                cut_lines(seg, lines,
-                          nlines < WARMUP_LINES ? nlines : WARMUP_LINES, &opts,
-                          NULL);
-                t0 = now();
-                ntokens = cut_lines(seg, lines, nlines, &opts, NULL);
-                secs = now() - t0;
-                printf("RESULT zhiku %s %zu %zu %.6f\n", argv[i], len, ntokens,
-                       secs);
-                fflush(stdout);
-            }
-        }
-        free(lines);
-        free(buf);
+    if (timing) {
+        printf("LOAD zhiku %.3f\n", load_ms);
+        for (i = 4; i < argc; i++)
+            time_mode(seg, lines, nlines, len, argv[i], passes);
+    } else {
+        zk_seg_options opts = mode_options(argv[3]);
+        cut_lines(seg, lines, nlines, &opts, stdout);
     }
 
+    free(lines);
+    free(buf);
     zk_seg_free(seg);
     zk_dict_free(dict);
     return 0;

@@ -34,20 +34,21 @@ build build-test-gcc gcc g++
 step "clang build and tests"
 mkdir -p build-test-clang
 build build-test-clang clang clang++
-(cd build-test-clang && ctest --output-on-failure -j "$jobs")
+(cd build-test-clang && ZK_CRASH_KILLS=6 ctest --output-on-failure -j "$jobs")
 
 step "ASan + UBSan build and tests"
 mkdir -p build-test-asan
 build build-test-asan clang clang++ -DZK_SANITIZE=address,undefined \
     -DZK_FUZZ=ON
 (cd build-test-asan &&
+    ZK_CRASH_KILLS=6 \
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --output-on-failure -j "$jobs")
 
 step "valgrind memcheck (unit tests)"
 (cd build-test-gcc &&
-    ctest -L unit -T memcheck --output-on-failure \
+    ctest -L unit -j "$jobs" -T memcheck --output-on-failure \
         --overwrite MemoryCheckCommandOptions="--leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 --track-origins=yes" \
         > memcheck.log 2>&1) || { cat build-test-gcc/memcheck.log; exit 1; }
 grep -E "tests passed|Memory checking results|Defects" build-test-gcc/memcheck.log || true

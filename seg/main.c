@@ -14,6 +14,8 @@
 
 #include <zhiku/zhiku.h>
 
+#include "cli.h"
+
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 enum { OUT_TEXT, OUT_OFFSETS, OUT_JSON };
 
@@ -54,51 +56,6 @@ typedef struct out_ctx {
     int first;    /* no token printed yet on this output line */
 } out_ctx;
 
-static void json_string(FILE *f, const char *s, size_t n)
-{
-    size_t i = 0;
-
-    fputc('"', f);
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            fputc('\\', f);
-            fputc(c, f);
-            i++;
-        } else if (c < 0x20) {
-            fprintf(f, "\\u%04x", c);
-            i++;
-        } else if (c < 0x80) {
-            fputc(c, f);
-            i++;
-        } else {
-            /* copy a valid sequence; an invalid byte becomes U+FFFD */
-            size_t l = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1, k;
-            int ok = l > 1 && i + l <= n && c >= 0xC2 && c <= 0xF4;
-            for (k = 1; ok && k < l; k++)
-                ok = ((unsigned char)s[i + k] & 0xC0) == 0x80;
-            if (ok && l == 3) {
-                unsigned v = ((c & 0x0Fu) << 12) |
-                             (((unsigned char)s[i + 1] & 0x3Fu) << 6);
-                ok = v >= 0x800 && (v < 0xD800 || v > 0xDFFF);
-            }
-            if (ok && l == 4) {
-                unsigned v = ((c & 0x07u) << 18) |
-                             (((unsigned char)s[i + 1] & 0x3Fu) << 12);
-                ok = v >= 0x10000 && v <= 0x10FFFF;
-            }
-            if (ok) {
-                fwrite(s + i, 1, l, f);
-                i += l;
-            } else {
-                fputs("\\ufffd", f);
-                i++;
-            }
-        }
-    }
-    fputc('"', f);
-}
-
 static int print_token(const zk_token *t, void *payload)
 {
     out_ctx *o = payload;
@@ -107,7 +64,7 @@ static int print_token(const zk_token *t, void *payload)
     if (o->format == OUT_JSON) {
         fputs(o->first ? "" : ",", o->out);
         fputs("{\"text\":", o->out);
-        json_string(o->out, t->text, t->len);
+        zk_cli_json_string(o->out, t->text, t->len);
         fprintf(o->out,
                 ",\"start\":%zu,\"end\":%zu,\"cstart\":%zu,\"cend\":%zu,"
                 "\"kind\":\"%s\"%s}",

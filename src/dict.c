@@ -686,8 +686,7 @@ const char *zk_dict_hash(const zk_dict *dc)
         XXH3_128bits_update(st, &f, sizeof(f));
     }
     if (d->force_split.n > 1)
-        qsort(d->force_split.items, d->force_split.n, sizeof(char *),
-              cmp_str);
+        qsort(d->force_split.items, d->force_split.n, sizeof(char *), cmp_str);
     XXH3_128bits_update(st, "\0force-split", 12);
     for (i = 0; i < d->force_split.n; i++)
         XXH3_128bits_update(st, d->force_split.items[i],

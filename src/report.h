@@ -11,18 +11,18 @@ enum { ZK_FORMAT_TEXT = 0, ZK_FORMAT_MARKDOWN = 1 };
 
 /* One passage: the unit of search. All strings are malloc'ed UTF-8. */
 typedef struct zk__passage {
-    char *trail;        /* heading trail, headings joined by " > ", e.g.
-                           "三、对策建议 > （四）全力推进城乡耦合发展";
-                           "" for text before the first heading */
-    char *text;         /* the passage text as a reader sees it: markup
-                           removed, table cells separated by " | ", list
-                           items and quote lines kept as lines */
+    char *trail; /* heading trail, headings joined by " > ", e.g.
+                    "三、对策建议 > （四）全力推进城乡耦合发展";
+                    "" for text before the first heading */
+    char *text;  /* the passage text as a reader sees it: markup
+                    removed, table cells separated by " | ", list
+                    items and quote lines kept as lines */
     size_t text_len;
-    uint32_t ordinal;   /* 0, 1, 2 ... in reading order */
-    uint32_t line;      /* 1-based line in the source where it starts */
-    size_t start, end;  /* byte range [start, end) in the UTF-8 source
-                           that the passage was taken from */
-    uint32_t depth;     /* number of headings in the trail */
+    uint32_t ordinal;  /* 0, 1, 2 ... in reading order */
+    uint32_t line;     /* 1-based line in the source where it starts */
+    size_t start, end; /* byte range [start, end) in the UTF-8 source
+                          that the passage was taken from */
+    uint32_t depth;    /* number of headings in the trail */
 } zk__passage;
 
 /* A parsed report. Strings are malloc'ed UTF-8, NULL when absent. */
@@ -34,7 +34,7 @@ typedef struct zk__report {
     char *org;      /* 单位 / 所在单位 / 发布机关 ... lines */
     char *keywords; /* 关键词, items joined by "、" */
     char *abstract; /* 摘要 */
-    char *docno;    /* 文号 or 立项编号, e.g. "BZ25YB108", "国发〔2018〕1号" */
+    char *docno; /* 文号 or 立项编号, e.g. "BZ25YB108", "国发〔2018〕1号" */
     zk__passage *passages;
     size_t n_passages;
 } zk__report;
@@ -49,15 +49,16 @@ typedef struct zk__report {
  * Returns ZK_OK with *out set (free with zk__report_free()), or ZK_ENOMEM.
  * Never fails on odd input: a report with no text has no passages.
  */
-int zk__report_parse(zk__report **out, const char *text, size_t len,
-                     int format, const char *filename);
+int zk__report_parse(zk__report **out, const char *text, size_t len, int format,
+                     const char *filename);
 
 void zk__report_free(zk__report *r);
 
 /* Passage sizes (characters), documented in docs/indexing.md. */
 #define ZK_PASSAGE_TARGET 300 /* long paragraphs are windowed near this */
-#define ZK_PASSAGE_MAX 500    /* no passage is longer, except an
-                                 unbreakable sentence */
-#define ZK_PASSAGE_MIN 30     /* shorter fragments join a neighbour */
+#define ZK_PASSAGE_MAX                                                         \
+    500                   /* no passage is longer, except an                   \
+                             unbreakable sentence */
+#define ZK_PASSAGE_MIN 30 /* shorter fragments join a neighbour */
 
 #endif

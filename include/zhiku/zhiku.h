@@ -7,5 +7,7 @@
 #include "zhiku/version.h"
 #include "zhiku/normalize.h"
 #include "zhiku/segment.h"
+#include "zhiku/index.h"
+#include "zhiku/search.h"
 
 #endif

@@ -1,0 +1,1977 @@
+/* index.c - build and update a zhiku index
+ *
+ * A report becomes one Xapian document per passage plus one record
+ * document (see index_internal.h and docs/indexing.md). Work per file —
+ * read, hash, decode, parse into passages, normalise, segment, and build
+ * the Xapian documents — runs on worker threads, each with its own
+ * segmenter over the shared dictionary; a single writer (the caller's
+ * thread) applies finished reports in whole: it deletes the report's old
+ * passages, adds the new ones and replaces its record, so every commit
+ * holds each report complete or not at all. The writer commits after each
+ * batch of input bytes, so a crash loses at most the current batch.
+ *
+ * Incremental runs compare each file's size and modification time with its
+ * record; when they differ the content hash decides whether the report is
+ * reindexed or only its record is refreshed.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <utf8proc.h>
+#include <xxhash.h>
+
+#include "zhiku/index.h"
+#include "zhiku/normalize.h"
+#include "zhiku/segment.h"
+#include "decode.h"
+#include "index_internal.h"
+#include "internal.h"
+#include "normalize_internal.h"
+#include "report.h"
+#include "store.h"
+
+#define DEFAULT_BATCH_BYTES (32u << 20)
+#define MAX_PENDING 16 /* finished reports waiting for the writer */
+
+/* ---- small strings ------------------------------------------------------- */
+
+typedef struct sbuf {
+    char *p;
+    size_t n, cap;
+} sbuf;
+
+static int sb_add(sbuf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        char *p;
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        p = realloc(b->p, cap);
+        if (p == NULL)
+            return zk__error_oom();
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+    return ZK_OK;
+}
+
+static int sb_str(sbuf *b, const char *s)
+{
+    return sb_add(b, s, strlen(s));
+}
+
+/* Append "key=value\n" with \n and \\ in the value escaped. */
+static int sb_field(sbuf *b, const char *key, const char *val)
+{
+    int rc;
+
+    if (val == NULL)
+        return ZK_OK;
+    rc = sb_str(b, key);
+    if (rc == ZK_OK)
+        rc = sb_add(b, "=", 1);
+    for (; rc == ZK_OK && *val; val++) {
+        if (*val == '\n')
+            rc = sb_add(b, "\\n", 2);
+        else if (*val == '\\')
+            rc = sb_add(b, "\\\\", 2);
+        else if (*val != '\r')
+            rc = sb_add(b, val, 1);
+    }
+    return rc == ZK_OK ? sb_add(b, "\n", 1) : rc;
+}
+
+static char *xstrdup(const char *s)
+{
+    char *d = s ? strdup(s) : NULL;
+
+    if (s != NULL && d == NULL)
+        zk__error_oom();
+    return d;
+}
+
+/* ---- report records ------------------------------------------------------ */
+
+/* What the index remembers about one report's file. */
+typedef struct record {
+    char *path;
+    char id[17];
+    uint64_t size;
+    int64_t mtime_ns;
+    unsigned char hash[16];
+    int seen;
+} record;
+
+static void hash_hex(const unsigned char h[16], char out[33])
+{
+    static const char hex[] = "0123456789abcdef";
+    int i;
+
+    for (i = 0; i < 16; i++) {
+        out[2 * i] = hex[h[i] >> 4];
+        out[2 * i + 1] = hex[h[i] & 15];
+    }
+    out[32] = '\0';
+}
+
+static int unhex(const char *s, unsigned char out[16])
+{
+    int i;
+
+    for (i = 0; i < 32; i++) {
+        int c = s[i], v;
+        if (c >= '0' && c <= '9')
+            v = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            v = c - 'a' + 10;
+        else
+            return -1;
+        if (i % 2 == 0)
+            out[i / 2] = (unsigned char)(v << 4);
+        else
+            out[i / 2] |= (unsigned char)v;
+    }
+    return 0;
+}
+
+static void report_id(const char *abspath, char out[17])
+{
+    snprintf(out, 17, "%016llx",
+             (unsigned long long)XXH3_64bits(abspath, strlen(abspath)));
+}
+
+/* Find `key` in a record's data; returns a malloc'ed unescaped copy. */
+static char *record_get(const char *data, size_t len, const char *key)
+{
+    size_t kl = strlen(key), i = 0;
+
+    while (i < len) {
+        const char *line = data + i, *eol = memchr(line, '\n', len - i);
+        size_t n = eol ? (size_t)(eol - line) : len - i;
+        if (n > kl && memcmp(line, key, kl) == 0 && line[kl] == '=') {
+            char *v = malloc(n - kl), *o = v;
+            size_t j;
+            if (v == NULL)
+                return NULL;
+            for (j = kl + 1; j < n; j++) {
+                if (line[j] == '\\' && j + 1 < n) {
+                    j++;
+                    *o++ = line[j] == 'n' ? '\n' : line[j];
+                } else {
+                    *o++ = line[j];
+                }
+            }
+            *o = '\0';
+            return v;
+        }
+        i += n + 1;
+    }
+    return NULL;
+}
+
+/* ---- the index handle ---------------------------------------------------- */
+
+typedef struct rec_map {
+    record *v;
+    size_t n, cap;
+    size_t *slots; /* open addressing into v, SIZE_MAX empty */
+    size_t n_slots;
+} rec_map;
+
+struct zk_index {
+    char *path;
+    zk__store *shards[ZK_MAX_SHARDS]; /* a report lives in one shard */
+    unsigned n_shards;
+    pthread_mutex_t rec_mu; /* guards recs while shard writers run */
+    int rec_mu_init;
+    zk_dict *dict;
+    zk_seg *seg; /* for the caller's thread */
+    char *userdicts;
+    rec_map recs;
+    int recs_loaded;
+};
+
+static size_t rm_find(const rec_map *m, const char *id)
+{
+    size_t mask, i;
+
+    if (m->n_slots == 0)
+        return SIZE_MAX;
+    mask = m->n_slots - 1;
+    for (i = (size_t)XXH3_64bits(id, 16) & mask; m->slots[i] != SIZE_MAX;
+         i = (i + 1) & mask)
+        if (memcmp(m->v[m->slots[i]].id, id, 16) == 0)
+            return m->slots[i];
+    return SIZE_MAX;
+}
+
+static int rm_rehash(rec_map *m, size_t n_slots)
+{
+    size_t *s = malloc(n_slots * sizeof(*s)), i, mask = n_slots - 1;
+
+    if (s == NULL)
+        return zk__error_oom();
+    for (i = 0; i < n_slots; i++)
+        s[i] = SIZE_MAX;
+    for (i = 0; i < m->n; i++) {
+        size_t h;
+        if (m->v[i].path == NULL)
+            continue;
+        for (h = (size_t)XXH3_64bits(m->v[i].id, 16) & mask; s[h] != SIZE_MAX;
+             h = (h + 1) & mask)
+            ;
+        s[h] = i;
+    }
+    free(m->slots);
+    m->slots = s;
+    m->n_slots = n_slots;
+    return ZK_OK;
+}
+
+/* Insert or update; takes ownership of r->path. */
+static int rm_put(rec_map *m, record *r)
+{
+    size_t at = rm_find(m, r->id);
+    int rc;
+
+    if (at != SIZE_MAX) {
+        free(m->v[at].path);
+        m->v[at] = *r;
+        return ZK_OK;
+    }
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 256;
+        record *v = realloc(m->v, cap * sizeof(*v));
+        if (v == NULL) {
+            free(r->path);
+            return zk__error_oom();
+        }
+        m->v = v;
+        m->cap = cap;
+    }
+    m->v[m->n++] = *r;
+    if (m->n * 2 > m->n_slots) {
+        rc = rm_rehash(m, m->n_slots ? m->n_slots * 2 : 512);
+        if (rc != ZK_OK)
+            return rc;
+    } else {
+        size_t mask = m->n_slots - 1, h;
+        for (h = (size_t)XXH3_64bits(r->id, 16) & mask; m->slots[h] != SIZE_MAX;
+             h = (h + 1) & mask)
+            ;
+        m->slots[h] = m->n - 1;
+    }
+    return ZK_OK;
+}
+
+static void rm_free(rec_map *m)
+{
+    size_t i;
+
+    for (i = 0; i < m->n; i++)
+        free(m->v[i].path);
+    free(m->v);
+    free(m->slots);
+    memset(m, 0, sizeof(*m));
+}
+
+static int load_record_cb(const char *data, size_t len, void *payload)
+{
+    rec_map *m = payload;
+    record r;
+    char *id = record_get(data, len, "id");
+    char *size = record_get(data, len, "size");
+    char *mtime = record_get(data, len, "mtime_ns");
+    char *hash = record_get(data, len, "hash");
+    int rc = ZK_OK;
+
+    memset(&r, 0, sizeof(r));
+    r.path = record_get(data, len, "path");
+    if (r.path && id && strlen(id) == 16 && size && mtime && hash &&
+        strlen(hash) == 32 && unhex(hash, r.hash) == 0) {
+        memcpy(r.id, id, 17);
+        r.size = strtoull(size, NULL, 10);
+        r.mtime_ns = strtoll(mtime, NULL, 10);
+        rc = rm_put(m, &r);
+        r.path = NULL;
+    }
+    free(r.path);
+    free(id);
+    free(size);
+    free(mtime);
+    free(hash);
+    return rc;
+}
+
+static int load_records(zk_index *ix)
+{
+    unsigned i;
+    int rc = ZK_OK;
+
+    if (ix->recs_loaded)
+        return ZK_OK;
+    for (i = 0; rc == ZK_OK && i < ix->n_shards; i++)
+        rc = zk__store_each(ix->shards[i], ZK_T_RECORD, load_record_cb,
+                            &ix->recs);
+    if (rc == ZK_OK)
+        ix->recs_loaded = 1;
+    return rc;
+}
+
+/* The shard holding report `id` (16 hex digits). */
+static unsigned shard_of(const zk_index *ix, const char *id)
+{
+    return (unsigned)(strtoull(id + 8, NULL, 16) % ix->n_shards);
+}
+
+static zk__store *store_of(const zk_index *ix, const char *id)
+{
+    return ix->shards[shard_of(ix, id)];
+}
+
+/* ---- paths ----------------------------------------------------------------
+ */
+
+int zk_index_default_path(char *buf, size_t size)
+{
+    const char *env = getenv("ZHIKU_INDEX"), *xdg = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    int n;
+
+    if (buf == NULL || size == 0)
+        return zk__error(ZK_EINVAL, "zk_index_default_path: no buffer");
+    if (env != NULL && env[0] != '\0')
+        n = snprintf(buf, size, "%s", env);
+    else if (xdg != NULL && xdg[0] == '/')
+        n = snprintf(buf, size, "%s/zhiku/index", xdg);
+    else if (home != NULL && home[0] != '\0')
+        n = snprintf(buf, size, "%s/.local/share/zhiku/index", home);
+    else
+        return zk__error(ZK_EINVAL, "no index given and neither ZHIKU_INDEX "
+                                    "nor HOME is set");
+    if (n < 0 || (size_t)n >= size)
+        return zk__error(ZK_EINVAL, "index path too long");
+    return ZK_OK;
+}
+
+static int mkdirs(const char *path)
+{
+    char tmp[PATH_MAX];
+    size_t i, n = strlen(path);
+
+    if (n == 0 || n >= sizeof(tmp))
+        return zk__error(ZK_EINVAL, "bad index path '%s'", path);
+    memcpy(tmp, path, n + 1);
+    for (i = 1; i <= n; i++) {
+        if (tmp[i] == '/' || tmp[i] == '\0') {
+            char c = tmp[i];
+            tmp[i] = '\0';
+            if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+                return zk__error(ZK_EIO, "%s: cannot create: %s", tmp,
+                                 strerror(errno));
+            tmp[i] = c;
+        }
+    }
+    return ZK_OK;
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+    size_t a = strlen(s), b = strlen(suf);
+
+    return a >= b && strcasecmp(s + a - b, suf) == 0;
+}
+
+static int format_of(const char *path)
+{
+    return has_suffix(path, ".md") || has_suffix(path, ".markdown")
+               ? ZK_FORMAT_MARKDOWN
+               : ZK_FORMAT_TEXT;
+}
+
+/* ---- building documents -------------------------------------------------- */
+
+/* Per-thread scratch for turning a report into Xapian documents. */
+typedef struct builder {
+    zk_seg *seg;
+    zk_norm norm;
+    size_t norm_cap;
+    zk__xdoc *doc; /* the document being filled */
+    const char *prefix;
+    sbuf term;
+    int rc;
+} builder;
+
+static int is_indexable_char(uint32_t c)
+{
+    utf8proc_category_t cat;
+
+    if (c < 0x80)
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+               (c >= 'A' && c <= 'Z');
+    cat = utf8proc_category((utf8proc_int32_t)c);
+    return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL ||
+           cat == UTF8PROC_CATEGORY_LT || cat == UTF8PROC_CATEGORY_LM ||
+           cat == UTF8PROC_CATEGORY_LO || cat == UTF8PROC_CATEGORY_ND ||
+           cat == UTF8PROC_CATEGORY_NL || cat == UTF8PROC_CATEGORY_NO;
+}
+
+/* Is the token a word worth a term (not only punctuation or symbols)? */
+static int token_is_word(const zk_token *t)
+{
+    size_t l;
+    uint32_t c;
+
+    if (t->kind == ZK_TOKEN_SPACE || t->len > ZK_MAX_TERM)
+        return 0;
+    if (t->kind == ZK_TOKEN_WORD)
+        return t->len > 1 || t->text[0] != '.'; /* not a lone dot etc. */
+    c = zk__utf8_decode((const unsigned char *)t->text, t->len, &l);
+    return c != ZK_CP_INVALID && is_indexable_char(c);
+}
+
+/* Word terms, counted (wdf) but without positions: Xapian's write cost and
+ * half of an index's size are positions, and proximity is scored at query
+ * time from the passage text instead (docs/indexing.md). */
+static int word_cb(const zk_token *t, void *payload)
+{
+    builder *b = payload;
+
+    if (!token_is_word(t))
+        return 0;
+    b->rc = zk__xdoc_term(b->doc, t->text, t->len, 1);
+    return b->rc != ZK_OK;
+}
+
+/* Prefixed, unpositioned word terms (trail, title). */
+static int prefixed_cb(const zk_token *t, void *payload)
+{
+    builder *b = payload;
+
+    if (!token_is_word(t))
+        return 0;
+    b->term.n = 0;
+    b->rc = sb_str(&b->term, b->prefix);
+    if (b->rc == ZK_OK)
+        b->rc = sb_add(&b->term, t->text, t->len);
+    if (b->rc == ZK_OK)
+        b->rc = zk__xdoc_term(b->doc, b->term.p, b->term.n, 1);
+    return b->rc != ZK_OK;
+}
+
+static int is_ws(uint32_t c)
+{
+    return c <= 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
+           c == 0x202F || c == 0x205F || c == 0x3000 || c == 0x7F;
+}
+
+/* The literal layer: every character and adjacent pair of normalised
+ * text, counted (wdf) but without positions. It decides which passages
+ * match (docs/indexing.md), and its counts give a ranking signal that does
+ * not depend on segmentation. */
+static int add_literals(builder *b, const char *s, size_t n)
+{
+    char term[1 + 8];
+    size_t i = 0, l, pl = 0;
+    const char *prev = NULL;
+    int rc = ZK_OK;
+
+    term[0] = ZK_P_LITERAL[0];
+    while (i < n && rc == ZK_OK) {
+        uint32_t c = zk__utf8_decode((const unsigned char *)s + i, n - i, &l);
+        if (is_ws(c) || c == ZK_CP_INVALID) {
+            prev = NULL;
+            i += l;
+            continue;
+        }
+        memcpy(term + 1, s + i, l);
+        rc = zk__xdoc_term(b->doc, term, 1 + l, 1);
+        if (rc == ZK_OK && prev != NULL) {
+            memcpy(term + 1, prev, pl);
+            memcpy(term + 1 + pl, s + i, l);
+            rc = zk__xdoc_term(b->doc, term, 1 + pl + l, 1);
+        }
+        prev = s + i;
+        pl = l;
+        i += l;
+    }
+    return rc;
+}
+
+static int cut_into(builder *b, const char *s, size_t n, zk_token_cb cb)
+{
+    zk_seg_options o = ZK_SEG_OPTIONS_INIT;
+    int rc;
+
+    o.mode = ZK_SEG_SEARCH;
+    b->rc = ZK_OK;
+    rc = zk_seg_cut(b->seg, s, n, &o, cb, b);
+    return b->rc != ZK_OK ? b->rc : rc;
+}
+
+/* Everything a worker produces for one file. */
+typedef struct result {
+    struct job *job;
+    int status; /* ZK_FILE_* */
+    int error;  /* when failed */
+    char *message;
+    const char *encoding;
+    zk__xdoc **docs; /* passages */
+    size_t n_docs;
+    zk__xdoc *record;
+    unsigned char hash[16];
+    int touch_only; /* same content: refresh the record only */
+    struct result *next;
+} result;
+
+static void result_free(result *r)
+{
+    size_t i;
+
+    if (r == NULL)
+        return;
+    for (i = 0; i < r->n_docs; i++)
+        zk__xdoc_free(r->docs[i]);
+    free(r->docs);
+    zk__xdoc_free(r->record);
+    free(r->message);
+    free(r);
+}
+
+/* A file (or in-memory report) to index. */
+typedef struct job {
+    char *path; /* absolute */
+    char id[17];
+    uint64_t size;
+    int64_t mtime_ns;
+    int has_old;
+    unsigned char old_hash[16];
+    /* in-memory input (zk_index_add_report) */
+    const zk_report_input *input;
+} job;
+
+/* The folder terms and values shared by a report's passages. */
+static int add_common(builder *b, const job *j, const zk__report *rep)
+{
+    char buf[64];
+    int rc;
+
+    snprintf(buf, sizeof(buf), "%s%s", ZK_P_REPORT, j->id);
+    rc = zk__xdoc_boolean(b->doc, buf, strlen(buf));
+    if (rc == ZK_OK)
+        rc = zk__xdoc_boolean(b->doc, ZK_T_PASSAGE, 2);
+    if (rc == ZK_OK && rep->year > 0) {
+        snprintf(buf, sizeof(buf), "%s%04d", ZK_P_YEAR, rep->year);
+        rc = zk__xdoc_boolean(b->doc, buf, strlen(buf));
+    }
+    if (rc == ZK_OK)
+        rc = zk__xdoc_value(b->doc, ZK_SLOT_REPORT, j->id, 16);
+    if (rc == ZK_OK && rep->date != NULL)
+        rc = zk__xdoc_value(b->doc, ZK_SLOT_DATE, rep->date, strlen(rep->date));
+    return rc;
+}
+
+static int build_passage(builder *b, const job *j, const zk__report *rep,
+                         const zk__passage *p, sbuf *data)
+{
+    char num[16];
+    int rc = zk__xdoc_new(&b->doc);
+
+    if (rc != ZK_OK)
+        return rc;
+    rc = add_common(b, j, rep);
+    /* words of the text, positional */
+    if (rc == ZK_OK)
+        rc = zk__normalize_into(&b->norm, &b->norm_cap, p->text, p->text_len);
+    if (rc == ZK_OK)
+        rc = cut_into(b, b->norm.text, b->norm.len, word_cb);
+    if (rc == ZK_OK)
+        rc = add_literals(b, b->norm.text, b->norm.len);
+    /* the heading trail: section words and literals */
+    if (rc == ZK_OK && p->trail[0] != '\0') {
+        rc = zk__normalize_into(&b->norm, &b->norm_cap, p->trail,
+                                strlen(p->trail));
+        b->prefix = ZK_P_SECTION;
+        if (rc == ZK_OK)
+            rc = cut_into(b, b->norm.text, b->norm.len, prefixed_cb);
+        if (rc == ZK_OK)
+            rc = add_literals(b, b->norm.text, b->norm.len);
+    }
+    snprintf(num, sizeof(num), "%010u", (unsigned)p->ordinal);
+    if (rc == ZK_OK)
+        rc = zk__xdoc_value(b->doc, ZK_SLOT_ORDINAL, num, 10);
+    /* data: the passage record */
+    if (rc == ZK_OK) {
+        char head[160];
+        data->n = 0;
+        snprintf(head, sizeof(head), "zkp1\n%s\n%u\n%u\n%zu\n%zu\n", j->id,
+                 (unsigned)p->ordinal, (unsigned)p->line, p->start, p->end);
+        rc = sb_str(data, head);
+        if (rc == ZK_OK)
+            rc = sb_str(data, p->trail);
+        if (rc == ZK_OK)
+            rc = sb_add(data, "\n", 1);
+        if (rc == ZK_OK)
+            rc = sb_add(data, p->text, p->text_len);
+        if (rc == ZK_OK)
+            rc = zk__xdoc_data(b->doc, data->p, data->n);
+    }
+    if (rc != ZK_OK) {
+        zk__xdoc_free(b->doc);
+        b->doc = NULL;
+    }
+    return rc;
+}
+
+static int build_record(builder *b, const job *j, const zk__report *rep,
+                        const unsigned char hash[16], const char *encoding,
+                        size_t n_passages, sbuf *data)
+{
+    char num[64], hex[33], *folder;
+    int rc = zk__xdoc_new(&b->doc);
+
+    if (rc != ZK_OK)
+        return rc;
+    snprintf(num, sizeof(num), "%s%s", ZK_P_UNIQUE, j->id);
+    rc = zk__xdoc_boolean(b->doc, num, strlen(num));
+    if (rc == ZK_OK)
+        rc = zk__xdoc_boolean(b->doc, ZK_T_RECORD, 2);
+    if (rc == ZK_OK)
+        rc = zk__xdoc_value(b->doc, ZK_SLOT_REPORT, j->id, 16);
+    data->n = 0;
+    /* title words, for ranking passages of reports whose title matches */
+    if (rc == ZK_OK && rep != NULL && rep->title != NULL) {
+        rc = zk__normalize_into(&b->norm, &b->norm_cap, rep->title,
+                                strlen(rep->title));
+        b->prefix = ZK_P_TITLE;
+        if (rc == ZK_OK)
+            rc = cut_into(b, b->norm.text, b->norm.len, prefixed_cb);
+    }
+    if (rc == ZK_OK)
+        rc = sb_str(data, "zkr1\n");
+    if (rc == ZK_OK)
+        rc = sb_field(data, "id", j->id);
+    if (rc == ZK_OK)
+        rc = sb_field(data, "path", j->path);
+    folder = xstrdup(j->path);
+    if (folder != NULL && strrchr(folder, '/') != NULL)
+        *strrchr(folder, '/') = '\0';
+    if (rc == ZK_OK)
+        rc = sb_field(data, "folder", folder);
+    free(folder);
+    snprintf(num, sizeof(num), "%llu", (unsigned long long)j->size);
+    if (rc == ZK_OK)
+        rc = sb_field(data, "size", num);
+    snprintf(num, sizeof(num), "%lld", (long long)j->mtime_ns);
+    if (rc == ZK_OK)
+        rc = sb_field(data, "mtime_ns", num);
+    hash_hex(hash, hex);
+    if (rc == ZK_OK)
+        rc = sb_field(data, "hash", hex);
+    if (rc == ZK_OK)
+        rc = sb_field(data, "encoding", encoding);
+    if (rc == ZK_OK)
+        rc = sb_field(data, "format",
+                      format_of(j->path) == ZK_FORMAT_MARKDOWN ? "markdown"
+                                                               : "text");
+    snprintf(num, sizeof(num), "%zu", n_passages);
+    if (rc == ZK_OK)
+        rc = sb_field(data, "passages", num);
+    if (rc == ZK_OK && rep != NULL) {
+        rc = sb_field(data, "title", rep->title);
+        if (rc == ZK_OK)
+            rc = sb_field(data, "date", rep->date);
+        if (rc == ZK_OK && rep->year > 0) {
+            snprintf(num, sizeof(num), "%d", rep->year);
+            rc = sb_field(data, "year", num);
+        }
+        if (rc == ZK_OK)
+            rc = sb_field(data, "author", rep->author);
+        if (rc == ZK_OK)
+            rc = sb_field(data, "org", rep->org);
+        if (rc == ZK_OK)
+            rc = sb_field(data, "keywords", rep->keywords);
+        if (rc == ZK_OK)
+            rc = sb_field(data, "abstract", rep->abstract);
+        if (rc == ZK_OK)
+            rc = sb_field(data, "docno", rep->docno);
+        if (rc == ZK_OK && rep->date != NULL)
+            rc = zk__xdoc_value(b->doc, ZK_SLOT_DATE, rep->date,
+                                strlen(rep->date));
+    }
+    if (rc == ZK_OK)
+        rc = zk__xdoc_data(b->doc, data->p, data->n);
+    if (rc != ZK_OK) {
+        zk__xdoc_free(b->doc);
+        b->doc = NULL;
+    }
+    return rc;
+}
+
+static int read_file(const char *path, char **out, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    char *buf;
+    size_t n = 0;
+
+    *out = NULL;
+    if (fd < 0)
+        return zk__error(errno == ENOENT ? ZK_ENOTFOUND : ZK_EIO,
+                         "%s: cannot open: %s", path, strerror(errno));
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return zk__error(ZK_EIO, "%s: not a regular file", path);
+    }
+    buf = malloc((size_t)st.st_size + 1);
+    if (buf == NULL) {
+        close(fd);
+        return zk__error_oom();
+    }
+    while (n < (size_t)st.st_size) {
+        ssize_t got = read(fd, buf + n, (size_t)st.st_size - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            int e = errno;
+            free(buf);
+            close(fd);
+            return zk__error(ZK_EIO, "%s: read error at byte %zu: %s", path, n,
+                             strerror(e));
+        }
+        if (got == 0)
+            break; /* truncated while reading: index what is there */
+        n += (size_t)got;
+    }
+    close(fd);
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return ZK_OK;
+}
+
+static void apply_overrides(zk__report *rep, const zk_report_input *in)
+{
+    if (in == NULL)
+        return;
+    if (in->title != NULL) {
+        free(rep->title);
+        rep->title = xstrdup(in->title);
+    }
+    if (in->author != NULL) {
+        free(rep->author);
+        rep->author = xstrdup(in->author);
+    }
+    if (in->date != NULL) {
+        free(rep->date);
+        rep->date = xstrdup(in->date);
+        rep->year = atoi(in->date);
+    }
+}
+
+/* Turn one job into a result: the worker's whole job. */
+static result *process(builder *b, job *j, const char *force_encoding)
+{
+    result *r = calloc(1, sizeof(*r));
+    char *raw = NULL, *utf8 = NULL;
+    size_t raw_len = 0, utf8_len = 0, i;
+    zk__report *rep = NULL;
+    sbuf data = {0};
+    const char *enc = force_encoding, *base;
+    int rc, format;
+    XXH128_hash_t h;
+
+    if (r == NULL)
+        return NULL;
+    r->job = j;
+    if (j->input != NULL) {
+        raw_len = j->input->len;
+        enc = j->input->encoding;
+        rc = ZK_OK;
+    } else {
+        rc = read_file(j->path, &raw, &raw_len);
+    }
+    if (rc != ZK_OK)
+        goto fail;
+    if (j->input == NULL)
+        j->size = raw_len;
+    h = XXH3_128bits(j->input ? j->input->text : raw, raw_len);
+    memcpy(r->hash, &h.high64, 8);
+    memcpy(r->hash + 8, &h.low64, 8);
+    if (j->has_old && memcmp(r->hash, j->old_hash, 16) == 0 &&
+        j->input == NULL) {
+        /* touched but not changed: refresh the record's size and time */
+        r->touch_only = 1;
+        r->status = ZK_FILE_UNCHANGED;
+        free(raw);
+        return r;
+    }
+    rc = zk__decode(&utf8, &utf8_len, &r->encoding,
+                    j->input ? j->input->text : raw, raw_len, enc, j->path);
+    free(raw);
+    raw = NULL;
+    if (rc != ZK_OK)
+        goto fail;
+    base = strrchr(j->path, '/');
+    base = base ? base + 1 : j->path;
+    format = j->input && j->input->format != ZK_FORMAT_AUTO
+                 ? (j->input->format == ZK_FORMAT_MD ? ZK_FORMAT_MARKDOWN
+                                                     : ZK_FORMAT_TEXT)
+                 : format_of(j->path);
+    rc = zk__report_parse(&rep, utf8, utf8_len, format, base);
+    if (rc != ZK_OK)
+        goto fail;
+    apply_overrides(rep, j->input);
+    r->docs = calloc(rep->n_passages ? rep->n_passages : 1, sizeof(*r->docs));
+    if (r->docs == NULL) {
+        rc = zk__error_oom();
+        goto fail;
+    }
+    for (i = 0; i < rep->n_passages; i++) {
+        rc = build_passage(b, j, rep, &rep->passages[i], &data);
+        if (rc != ZK_OK)
+            goto fail;
+        r->docs[r->n_docs++] = b->doc;
+        b->doc = NULL;
+    }
+    rc = build_record(b, j, rep, r->hash, r->encoding, rep->n_passages, &data);
+    if (rc != ZK_OK)
+        goto fail;
+    r->record = b->doc;
+    b->doc = NULL;
+    r->status = j->has_old ? ZK_FILE_UPDATED : ZK_FILE_NEW;
+    zk__report_free(rep);
+    free(utf8);
+    free(data.p);
+    return r;
+fail:
+    r->status = ZK_FILE_FAILED;
+    r->error = rc;
+    r->message =
+        xstrdup(zk_error_last() ? zk_error_last()->message : zk_strerror(rc));
+    for (i = 0; i < r->n_docs; i++)
+        zk__xdoc_free(r->docs[i]);
+    r->n_docs = 0;
+    zk__report_free(rep);
+    free(raw);
+    free(utf8);
+    free(data.p);
+    return r;
+}
+
+/* Apply a finished report to the index (writer thread). */
+static int apply(zk_index *ix, result *r)
+{
+    zk__store *st = store_of(ix, r->job->id);
+    char term[32];
+    size_t i;
+    int rc = ZK_OK;
+    record rec;
+
+    if (r->status == ZK_FILE_FAILED || r->touch_only)
+        return ZK_OK;
+    /* a report indexed before loses its passages and record first; the new
+     * record is added right after the new passages, so that in each shard
+     * a report's passages are the documents just before its record (the
+     * searcher maps passages to reports by that) */
+    if (r->job->has_old) {
+        snprintf(term, sizeof(term), "%s%s", ZK_P_REPORT, r->job->id);
+        rc = zk__store_delete(st, term);
+        snprintf(term, sizeof(term), "%s%s", ZK_P_UNIQUE, r->job->id);
+        if (rc == ZK_OK)
+            rc = zk__store_delete(st, term);
+    }
+    for (i = 0; rc == ZK_OK && i < r->n_docs; i++) {
+        rc = zk__store_add(st, r->docs[i]);
+        r->docs[i] = NULL;
+    }
+    for (; i < r->n_docs; i++) {
+        zk__xdoc_free(r->docs[i]);
+        r->docs[i] = NULL;
+    }
+    if (rc == ZK_OK) {
+        rc = zk__store_add(st, r->record);
+        r->record = NULL;
+    }
+    if (rc != ZK_OK)
+        return rc;
+    memset(&rec, 0, sizeof(rec));
+    rec.path = xstrdup(r->job->path);
+    if (rec.path == NULL)
+        return ZK_ENOMEM;
+    memcpy(rec.id, r->job->id, 17);
+    rec.size = r->job->size;
+    rec.mtime_ns = r->job->mtime_ns;
+    memcpy(rec.hash, r->hash, 16);
+    rec.seen = 1;
+    pthread_mutex_lock(&ix->rec_mu);
+    rc = rm_put(&ix->recs, &rec);
+    pthread_mutex_unlock(&ix->rec_mu);
+    return rc;
+}
+
+/* ---- open / free ----------------------------------------------------------
+ */
+
+static int check_meta(zk_index *ix, int fresh)
+{
+    char *schema = NULL, *dict = NULL, *user = NULL;
+    const char *want = zk_dict_hash(ix->dict);
+    char norm[64], num[16];
+    int rc;
+
+    snprintf(norm, sizeof(norm), "nfkc+casefold utf8proc-%s",
+             utf8proc_version());
+    rc = zk__store_get_meta(ix->shards[0], ZK_META_SCHEMA, &schema);
+    if (rc == ZK_OK)
+        rc = zk__store_get_meta(ix->shards[0], ZK_META_DICT, &dict);
+    if (rc == ZK_OK)
+        rc = zk__store_get_meta(ix->shards[0], ZK_META_USERDICTS, &user);
+    if (rc != ZK_OK)
+        goto done;
+    if (!fresh && schema != NULL && atoi(schema) != ZK_SCHEMA_VERSION) {
+        rc = zk__error(ZK_EVERSION,
+                       "%s: index schema %s, this zhiku writes schema %d: "
+                       "rebuild it (zhiku-index --rebuild)",
+                       ix->path, schema, ZK_SCHEMA_VERSION);
+        goto done;
+    }
+    if (!fresh && dict != NULL && strcmp(dict, want) != 0) {
+        rc = zk__error(ZK_EVERSION,
+                       "%s: index was built with dictionary %s (user "
+                       "dictionaries: %s), this run's is %s: use the same "
+                       "--userdict files, or rebuild (zhiku-index --rebuild)",
+                       ix->path, dict, user && user[0] ? user : "none", want);
+        goto done;
+    }
+    snprintf(num, sizeof(num), "%d", ZK_SCHEMA_VERSION);
+    rc = zk__store_set_meta(ix->shards[0], ZK_META_SCHEMA, num);
+    if (rc == ZK_OK)
+        rc = zk__store_set_meta(ix->shards[0], ZK_META_DICT, want);
+    if (rc == ZK_OK)
+        rc = zk__store_set_meta(ix->shards[0], ZK_META_USERDICTS,
+                                ix->userdicts ? ix->userdicts : "");
+    if (rc == ZK_OK)
+        rc = zk__store_set_meta(ix->shards[0], ZK_META_NORMALIZE, norm);
+done:
+    free(schema);
+    free(dict);
+    free(user);
+    return rc;
+}
+
+/* The number of shards the stub file of index `path` lists; 0 if none. */
+static unsigned read_stub(const char *path)
+{
+    char file[PATH_MAX], line[256];
+    unsigned n = 0;
+    FILE *f;
+
+    snprintf(file, sizeof(file), "%s/%s", path, ZK_STUB_NAME);
+    f = fopen(file, "r");
+    if (f == NULL)
+        return 0;
+    while (fgets(line, sizeof(line), f) != NULL)
+        if (strncmp(line, "glass shard", 11) == 0)
+            n++;
+    fclose(f);
+    return n > ZK_MAX_SHARDS ? ZK_MAX_SHARDS : n;
+}
+
+/* Write the stub atomically (temporary file, fsync, rename). */
+static int write_stub(const char *path, unsigned n)
+{
+    char file[PATH_MAX], tmp[PATH_MAX];
+    unsigned i;
+    FILE *f;
+    int ok;
+
+    snprintf(file, sizeof(file), "%s/%s", path, ZK_STUB_NAME);
+    snprintf(tmp, sizeof(tmp), "%s/%s.tmp", path, ZK_STUB_NAME);
+    f = fopen(tmp, "w");
+    if (f == NULL)
+        return zk__error(ZK_EIO, "%s: %s", tmp, strerror(errno));
+    for (i = 0; i < n; i++)
+        fprintf(f, "glass shard%u\n", i);
+    ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
+    ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, file) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return zk__error(ZK_EIO, "%s: cannot write: %s", file, strerror(e));
+    }
+    return ZK_OK;
+}
+
+/* Open every shard for writing, creating the index if asked. */
+static int open_shards(zk_index *ix, int create, int rebuild)
+{
+    unsigned n = read_stub(ix->path), i;
+    int fresh = n == 0, rc = ZK_OK;
+
+    if (fresh && !create) {
+        struct stat st;
+        if (stat(ix->path, &st) != 0)
+            return zk__error(ZK_ENOTFOUND,
+                             "%s: no index there: create it with "
+                             "'zhiku-index -i %s FOLDER...'",
+                             ix->path, ix->path);
+        return zk__error(ZK_ENOTFOUND, "%s: not a zhiku index (no %s file)",
+                         ix->path, ZK_STUB_NAME);
+    }
+    if (fresh)
+        n = ZK_DEFAULT_SHARDS;
+    pthread_mutex_init(&ix->rec_mu, NULL);
+    ix->rec_mu_init = 1;
+    for (i = 0; rc == ZK_OK && i < n; i++) {
+        char dir[PATH_MAX];
+        snprintf(dir, sizeof(dir), "%s/shard%u", ix->path, i);
+        rc = zk__store_open(&ix->shards[i], dir, rebuild ? 2 : fresh ? 1 : 0);
+        if (rc == ZK_OK)
+            ix->n_shards = i + 1;
+    }
+    if (rc == ZK_OK && ix->n_shards == 0)
+        rc = zk__error(ZK_ECORRUPT, "%s: index has no shards", ix->path);
+    /* the stub last: a reader never finds it before its shards */
+    if (rc == ZK_OK && fresh)
+        rc = write_stub(ix->path, n);
+    return rc;
+}
+
+int zk_index_open(zk_index **out, const char *path,
+                  const zk_index_options *opts)
+{
+    static const zk_index_options defaults = ZK_INDEX_OPTIONS_INIT;
+    zk_index *ix;
+    sbuf ud = {0};
+    uint64_t docs = 0;
+    size_t i;
+    int rc;
+
+    if (out == NULL || path == NULL)
+        return zk__error(ZK_EINVAL, "zk_index_open: NULL argument");
+    *out = NULL;
+    if (opts == NULL)
+        opts = &defaults;
+    if (opts->version != ZK_INDEX_OPTIONS_VERSION)
+        return zk__error(ZK_EINVAL, "zk_index_options version %u unknown",
+                         opts->version);
+    ix = calloc(1, sizeof(*ix));
+    if (ix == NULL)
+        return zk__error_oom();
+    ix->path = xstrdup(path);
+    rc = ix->path ? ZK_OK : ZK_ENOMEM;
+    if (rc == ZK_OK)
+        rc = zk_dict_open(&ix->dict, opts->dict_path);
+    for (i = 0; rc == ZK_OK && i < opts->n_userdicts; i++) {
+        char real[PATH_MAX];
+        rc = zk_dict_load_userdict(ix->dict, opts->userdicts[i]);
+        if (rc == ZK_OK)
+            rc = sb_str(&ud, realpath(opts->userdicts[i], real)
+                                 ? real
+                                 : opts->userdicts[i]);
+        if (rc == ZK_OK && i + 1 < opts->n_userdicts)
+            rc = sb_str(&ud, ";");
+    }
+    ix->userdicts = ud.p;
+    if (rc == ZK_OK)
+        rc = zk_seg_new(&ix->seg, ix->dict);
+    if (rc == ZK_OK && opts->create)
+        rc = mkdirs(path);
+    if (rc == ZK_OK)
+        rc = open_shards(ix, opts->create, opts->rebuild);
+    for (i = 0; rc == ZK_OK && i < ix->n_shards; i++) {
+        uint64_t n = 0;
+        rc = zk__store_doccount(ix->shards[i], &n);
+        docs += n;
+    }
+    if (rc == ZK_OK)
+        rc = check_meta(ix, docs == 0 || opts->rebuild);
+    if (rc == ZK_OK && (docs == 0 || opts->rebuild))
+        rc = zk_index_commit(ix); /* the metadata of a new index */
+    if (rc != ZK_OK) {
+        const zk_error *e = zk_error_last();
+        char msg[1024];
+        snprintf(msg, sizeof(msg), "%s", e ? e->message : zk_strerror(rc));
+        zk_index_free(ix);
+        zk__error(rc, "%s", msg);
+        return rc;
+    }
+    *out = ix;
+    return ZK_OK;
+}
+
+void zk_index_free(zk_index *ix)
+{
+    if (ix == NULL)
+        return;
+    {
+        unsigned i;
+        for (i = 0; i < ix->n_shards; i++)
+            zk__store_free(ix->shards[i]);
+    }
+    if (ix->rec_mu_init)
+        pthread_mutex_destroy(&ix->rec_mu);
+    zk_seg_free(ix->seg);
+    zk_dict_free(ix->dict);
+    rm_free(&ix->recs);
+    free(ix->userdicts);
+    free(ix->path);
+    free(ix);
+}
+
+int zk_index_commit(zk_index *ix)
+{
+    unsigned i;
+    int rc = ZK_OK;
+
+    if (ix == NULL)
+        return zk__error(ZK_EINVAL, "zk_index_commit: NULL index");
+    for (i = 0; rc == ZK_OK && i < ix->n_shards; i++)
+        rc = zk__store_commit(ix->shards[i]);
+    return rc;
+}
+
+/* ---- single reports ------------------------------------------------------ */
+
+static void builder_release(builder *b)
+{
+    zk__norm_release(&b->norm);
+    free(b->term.p);
+    zk__xdoc_free(b->doc);
+}
+
+static int add_one(zk_index *ix, job *j, const char *encoding,
+                   size_t *n_passages)
+{
+    builder b;
+    result *r;
+    int rc;
+
+    memset(&b, 0, sizeof(b));
+    b.seg = ix->seg;
+    rc = load_records(ix);
+    if (rc != ZK_OK)
+        return rc;
+    j->has_old = rm_find(&ix->recs, j->id) != SIZE_MAX;
+    r = process(&b, j, encoding);
+    builder_release(&b);
+    if (r == NULL)
+        return zk__error_oom();
+    if (r->status == ZK_FILE_FAILED) {
+        rc = zk__error(r->error, "%s", r->message);
+    } else {
+        rc = apply(ix, r);
+        if (n_passages != NULL)
+            *n_passages = r->n_docs;
+    }
+    result_free(r);
+    return rc;
+}
+
+int zk_index_add_report(zk_index *ix, const zk_report_input *in,
+                        size_t *n_passages)
+{
+    job j;
+
+    if (ix == NULL || in == NULL || in->path == NULL ||
+        (in->text == NULL && in->len != 0))
+        return zk__error(ZK_EINVAL, "zk_index_add_report: NULL argument");
+    if (in->version != ZK_REPORT_INPUT_VERSION)
+        return zk__error(ZK_EINVAL, "zk_report_input version %u unknown",
+                         in->version);
+    memset(&j, 0, sizeof(j));
+    j.path = (char *)in->path;
+    report_id(in->path, j.id);
+    j.size = in->len;
+    j.mtime_ns = 0;
+    j.input = in;
+    return add_one(ix, &j, in->encoding, n_passages);
+}
+
+static int stat_job(job *j, const char *path)
+{
+    struct stat st;
+    char real[PATH_MAX];
+
+    if (realpath(path, real) == NULL || stat(real, &st) != 0)
+        return zk__error(errno == ENOENT ? ZK_ENOTFOUND : ZK_EIO, "%s: %s",
+                         path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return zk__error(ZK_EINVAL, "%s: not a regular file", path);
+    j->path = xstrdup(real);
+    if (j->path == NULL)
+        return ZK_ENOMEM;
+    report_id(real, j->id);
+    j->size = (uint64_t)st.st_size;
+    j->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    return ZK_OK;
+}
+
+int zk_index_add_file(zk_index *ix, const char *path, const char *encoding,
+                      size_t *n_passages)
+{
+    job j;
+    int rc;
+
+    if (ix == NULL || path == NULL)
+        return zk__error(ZK_EINVAL, "zk_index_add_file: NULL argument");
+    memset(&j, 0, sizeof(j));
+    rc = stat_job(&j, path);
+    if (rc == ZK_OK)
+        rc = add_one(ix, &j, encoding, n_passages);
+    free(j.path);
+    return rc;
+}
+
+static int remove_id(zk_index *ix, const char *id)
+{
+    char term[32];
+    int rc;
+
+    snprintf(term, sizeof(term), "%s%s", ZK_P_REPORT, id);
+    rc = zk__store_delete(store_of(ix, id), term);
+    snprintf(term, sizeof(term), "%s%s", ZK_P_UNIQUE, id);
+    if (rc == ZK_OK)
+        rc = zk__store_delete(store_of(ix, id), term);
+    if (rc == ZK_OK) {
+        size_t at = rm_find(&ix->recs, id);
+        if (at != SIZE_MAX) {
+            ix->recs.v[at].seen = 1; /* handled */
+            ix->recs.v[at].size = UINT64_MAX;
+        }
+    }
+    return rc;
+}
+
+/* The id under which `path` was indexed, if it was: files are known by
+ * their real path, in-memory reports by the name they were given. */
+static int find_report(zk_index *ix, const char *path, char id[17])
+{
+    char real[PATH_MAX], term[32];
+    uint64_t n = 0;
+    int rc;
+
+    if (realpath(path, real) != NULL) {
+        report_id(real, id);
+        snprintf(term, sizeof(term), "%s%s", ZK_P_UNIQUE, id);
+        rc = zk__store_termfreq(store_of(ix, id), term, &n);
+        if (rc != ZK_OK || n > 0)
+            return rc != ZK_OK ? rc : ZK_OK;
+    }
+    report_id(path, id);
+    snprintf(term, sizeof(term), "%s%s", ZK_P_UNIQUE, id);
+    rc = zk__store_termfreq(store_of(ix, id), term, &n);
+    if (rc == ZK_OK && n == 0)
+        rc = zk__error(ZK_ENOTFOUND, "%s: no such report in the index", path);
+    return rc;
+}
+
+int zk_index_remove(zk_index *ix, const char *path)
+{
+    char id[17];
+    int rc;
+
+    if (ix == NULL || path == NULL)
+        return zk__error(ZK_EINVAL, "zk_index_remove: NULL argument");
+    rc = load_records(ix);
+    if (rc == ZK_OK)
+        rc = find_report(ix, path, id);
+    return rc == ZK_OK ? remove_id(ix, id) : rc;
+}
+
+/* ---- batch update -------------------------------------------------------- */
+
+typedef struct job_list {
+    job *v;
+    size_t n, cap;
+} job_list;
+
+static int walk_add(job_list *l, const char *path, const struct stat *st)
+{
+    job *j;
+
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 256;
+        job *v = realloc(l->v, cap * sizeof(*v));
+        if (v == NULL)
+            return zk__error_oom();
+        l->v = v;
+        l->cap = cap;
+    }
+    j = &l->v[l->n];
+    memset(j, 0, sizeof(*j));
+    j->path = xstrdup(path);
+    if (j->path == NULL)
+        return ZK_ENOMEM;
+    report_id(path, j->id);
+    j->size = (uint64_t)st->st_size;
+    j->mtime_ns =
+        (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+    l->n++;
+    return ZK_OK;
+}
+
+typedef struct dir_seen {
+    dev_t *dev;
+    ino_t *ino;
+    size_t n, cap;
+} dir_seen;
+
+static int seen_dir(dir_seen *s, const struct stat *st)
+{
+    size_t i;
+
+    for (i = 0; i < s->n; i++)
+        if (s->dev[i] == st->st_dev && s->ino[i] == st->st_ino)
+            return 1;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        dev_t *d = realloc(s->dev, cap * sizeof(*d));
+        ino_t *n;
+        if (d == NULL)
+            return -1;
+        s->dev = d;
+        n = realloc(s->ino, cap * sizeof(*n));
+        if (n == NULL)
+            return -1;
+        s->ino = n;
+        s->cap = cap;
+    }
+    s->dev[s->n] = st->st_dev;
+    s->ino[s->n] = st->st_ino;
+    s->n++;
+    return 0;
+}
+
+typedef struct walker {
+    job_list *jobs;
+    dir_seen dirs;
+    zk_update_stats *stats;
+    const zk_update_options *opts;
+    size_t failed_paths;
+} walker;
+
+static void walk_fail(walker *w, const char *path, int code, const char *msg)
+{
+    zk_file_event ev;
+
+    memset(&ev, 0, sizeof(ev));
+    ev.path = path;
+    ev.status = ZK_FILE_FAILED;
+    ev.error = code;
+    ev.message = msg;
+    w->stats->n_failed++;
+    w->failed_paths++;
+    if (w->opts->progress)
+        w->opts->progress(&ev, w->stats, w->opts->payload);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collect the indexable files under `path` (depth-first, sorted names,
+ * hidden entries skipped, symlinked folders followed once). */
+static int walk(walker *w, const char *path, int named)
+{
+    struct stat st;
+    char real[PATH_MAX];
+    DIR *d;
+    struct dirent *e;
+    char **names = NULL;
+    size_t n = 0, cap = 0, i;
+    int rc = ZK_OK;
+
+    if (realpath(path, real) == NULL || stat(real, &st) != 0) {
+        char msg[PATH_MAX + 64];
+        snprintf(msg, sizeof(msg), "%s: %s", path, strerror(errno));
+        walk_fail(w, path, ZK_ENOTFOUND, msg);
+        return ZK_OK;
+    }
+    if (S_ISREG(st.st_mode)) {
+        if (named || has_suffix(real, ".md") || has_suffix(real, ".markdown") ||
+            has_suffix(real, ".txt"))
+            return walk_add(w->jobs, real, &st);
+        return ZK_OK;
+    }
+    if (!S_ISDIR(st.st_mode))
+        return ZK_OK;
+    if (seen_dir(&w->dirs, &st))
+        return ZK_OK; /* a symlink loop, or a folder reached twice */
+    d = opendir(real);
+    if (d == NULL) {
+        char msg[PATH_MAX + 64];
+        snprintf(msg, sizeof(msg), "%s: cannot read folder: %s", real,
+                 strerror(errno));
+        walk_fail(w, real, ZK_EIO, msg);
+        return ZK_OK;
+    }
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            char **nn;
+            cap = cap ? cap * 2 : 64;
+            nn = realloc(names, cap * sizeof(*nn));
+            if (nn == NULL) {
+                rc = zk__error_oom();
+                break;
+            }
+            names = nn;
+        }
+        names[n] = xstrdup(e->d_name);
+        if (names[n] == NULL) {
+            rc = ZK_ENOMEM;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (n > 1)
+        qsort(names, n, sizeof(*names), cmp_name);
+    for (i = 0; rc == ZK_OK && i < n; i++) {
+        char child[PATH_MAX];
+        if ((size_t)snprintf(child, sizeof(child), "%s/%s", real, names[i]) >=
+            sizeof(child))
+            continue;
+        rc = walk(w, child, 0);
+    }
+    for (i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+/*
+ * The batch pipeline. Jobs are split by shard; each writer thread owns one
+ * or more shards and does everything for their reports: read, parse,
+ * segment, build the documents, write them, and commit its shards after
+ * each batch. Xapian's cost is in the writing, so writing shards in
+ * parallel is what uses the second core. Finished files are queued as
+ * events for the caller's thread, which runs the progress callback.
+ */
+static int refresh_record(zk_index *ix, result *r);
+
+typedef struct event {
+    result *r; /* NULL fields for a failed write; owns the result */
+    struct event *next;
+} event;
+
+typedef struct pool {
+    pthread_mutex_t mu;
+    pthread_cond_t have_event;
+    event *head, *tail;
+    size_t running; /* writer threads still at work */
+    int stop;       /* set by the caller's thread to cancel */
+    int rc;         /* first index write error */
+    char msg[1024]; /* its message (zk_error_last() is per thread) */
+    zk_index *ix;
+    const char *encoding;
+    uint64_t batch_max; /* per shard */
+    job **todo[ZK_MAX_SHARDS];
+    size_t n_todo[ZK_MAX_SHARDS];
+} pool;
+
+typedef struct worker {
+    pthread_t thread;
+    pool *p;
+    builder b;
+    unsigned first, step; /* shards first, first + step, ... */
+    int started;
+} worker;
+
+static void post(pool *p, result *r)
+{
+    event *e = calloc(1, sizeof(*e));
+
+    pthread_mutex_lock(&p->mu);
+    if (e != NULL) {
+        e->r = r;
+        if (p->tail)
+            p->tail->next = e;
+        else
+            p->head = e;
+        p->tail = e;
+    } else {
+        result_free(r);
+    }
+    pthread_cond_signal(&p->have_event);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static int stopping(pool *p)
+{
+    int stop;
+
+    pthread_mutex_lock(&p->mu);
+    stop = p->stop || p->rc != ZK_OK;
+    pthread_mutex_unlock(&p->mu);
+    return stop;
+}
+
+static void fail_pool(pool *p, int rc)
+{
+    const zk_error *e = zk_error_last();
+
+    pthread_mutex_lock(&p->mu);
+    if (p->rc == ZK_OK) {
+        p->rc = rc;
+        snprintf(p->msg, sizeof(p->msg), "%s",
+                 e ? e->message : zk_strerror(rc));
+    }
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    pool *p = w->p;
+    zk_index *ix = p->ix;
+    size_t next[ZK_MAX_SHARDS] = {0};
+    uint64_t batch[ZK_MAX_SHARDS] = {0};
+    unsigned s;
+    int more = 1, rc = ZK_OK;
+
+    /* round-robin over this thread's shards, one file at a time */
+    while (more && rc == ZK_OK && !stopping(p)) {
+        more = 0;
+        for (s = w->first; s < ix->n_shards && rc == ZK_OK; s += w->step) {
+            job *j;
+            result *r;
+            if (next[s] >= p->n_todo[s])
+                continue;
+            more = 1;
+            j = p->todo[s][next[s]++];
+            r = process(&w->b, j, p->encoding);
+            if (r == NULL) {
+                rc = zk__error_oom();
+                break;
+            }
+            if (r->touch_only)
+                rc = refresh_record(ix, r);
+            else if (r->status != ZK_FILE_FAILED)
+                rc = apply(ix, r);
+            if (rc == ZK_OK && r->status != ZK_FILE_FAILED && !r->touch_only) {
+                batch[s] += j->size;
+                if (batch[s] >= p->batch_max) {
+                    rc = zk__store_commit(ix->shards[s]);
+                    batch[s] = 0;
+                }
+            }
+            post(p, r);
+        }
+    }
+    /* commit what this thread wrote, unless an error or a cancel says the
+     * last commit must stand (cancel keeps the work done: commit it) */
+    for (s = w->first; rc == ZK_OK && s < ix->n_shards; s += w->step)
+        rc = zk__store_commit(ix->shards[s]);
+    if (rc != ZK_OK)
+        fail_pool(p, rc);
+    pthread_mutex_lock(&p->mu);
+    p->running--;
+    pthread_cond_signal(&p->have_event);
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+static int hardware_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n < 1 ? 1 : n > 16 ? 16 : (int)n;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Copy a record's data with its size and modification time replaced. */
+static int patch_record(sbuf *out, const char *data, size_t len, const job *j)
+{
+    size_t i = 0;
+    char num[64];
+    int rc = ZK_OK;
+
+    while (i < len && rc == ZK_OK) {
+        const char *line = data + i, *eol = memchr(line, '\n', len - i);
+        size_t n = eol ? (size_t)(eol - line) + 1 : len - i;
+        if (n > 5 && memcmp(line, "size=", 5) == 0) {
+            snprintf(num, sizeof(num), "size=%llu\n",
+                     (unsigned long long)j->size);
+            rc = sb_str(out, num);
+        } else if (n > 9 && memcmp(line, "mtime_ns=", 9) == 0) {
+            snprintf(num, sizeof(num), "mtime_ns=%lld\n",
+                     (long long)j->mtime_ns);
+            rc = sb_str(out, num);
+        } else {
+            rc = sb_add(out, line, n);
+        }
+        i += n;
+    }
+    return rc;
+}
+
+typedef struct refresh_ctx {
+    sbuf data;
+    const job *j;
+    int rc;
+} refresh_ctx;
+
+static int refresh_cb(const char *data, size_t len, void *payload)
+{
+    refresh_ctx *c = payload;
+
+    c->rc = patch_record(&c->data, data, len, c->j);
+    return 1; /* one record per report */
+}
+
+/* A file whose time changed but whose content did not: rewrite its record
+ * with the new size and time (same terms), so the next run skips it. */
+static int refresh_record(zk_index *ix, result *r)
+{
+    refresh_ctx c;
+    char term[32];
+    char *date;
+    zk__xdoc *d = NULL;
+    size_t at;
+    int rc;
+
+    memset(&c, 0, sizeof(c));
+    c.j = r->job;
+    snprintf(term, sizeof(term), "%s%s", ZK_P_UNIQUE, r->job->id);
+    rc = zk__store_each(store_of(ix, r->job->id), term, refresh_cb, &c);
+    if (rc == 1)
+        rc = c.rc;
+    if (rc != ZK_OK || c.data.p == NULL) {
+        free(c.data.p);
+        return rc;
+    }
+    rc = zk__xdoc_new(&d);
+    if (rc == ZK_OK)
+        rc = zk__xdoc_boolean(d, term, strlen(term));
+    if (rc == ZK_OK)
+        rc = zk__xdoc_boolean(d, ZK_T_RECORD, 2);
+    if (rc == ZK_OK)
+        rc = zk__xdoc_value(d, ZK_SLOT_REPORT, r->job->id, 16);
+    date = record_get(c.data.p, c.data.n, "date");
+    if (rc == ZK_OK && date != NULL)
+        rc = zk__xdoc_value(d, ZK_SLOT_DATE, date, strlen(date));
+    free(date);
+    if (rc == ZK_OK)
+        rc = zk__xdoc_data(d, c.data.p, c.data.n);
+    free(c.data.p);
+    if (rc != ZK_OK) {
+        zk__xdoc_free(d);
+        return rc;
+    }
+    rc = zk__store_replace(store_of(ix, r->job->id), term, d);
+    pthread_mutex_lock(&ix->rec_mu);
+    at = rm_find(&ix->recs, r->job->id);
+    if (rc == ZK_OK && at != SIZE_MAX) {
+        ix->recs.v[at].size = r->job->size;
+        ix->recs.v[at].mtime_ns = r->job->mtime_ns;
+    }
+    pthread_mutex_unlock(&ix->rec_mu);
+    return rc;
+}
+
+static int emit_event(const zk_update_options *o, zk_update_stats *st,
+                      const result *r, double t0)
+{
+    zk_file_event ev;
+
+    st->seconds = now_seconds() - t0;
+    if (o->progress == NULL)
+        return 0;
+    memset(&ev, 0, sizeof(ev));
+    ev.path = r->job->path;
+    ev.status = r->status;
+    ev.bytes = r->job->size;
+    ev.passages = r->n_docs;
+    ev.encoding = r->encoding;
+    ev.error = r->error;
+    ev.message = r->message;
+    return o->progress(&ev, st, o->payload);
+}
+
+static void count(zk_update_stats *st, const result *r)
+{
+    st->done++;
+    st->bytes_done += r->job->size;
+    switch (r->status) {
+    case ZK_FILE_NEW:
+        st->n_new++;
+        break;
+    case ZK_FILE_UPDATED:
+        st->n_updated++;
+        break;
+    case ZK_FILE_UNCHANGED:
+        st->n_unchanged++;
+        break;
+    default:
+        st->n_failed++;
+    }
+    if (r->status == ZK_FILE_NEW || r->status == ZK_FILE_UPDATED)
+        st->passages += r->n_docs;
+}
+
+/* Run the shard writers over the jobs, reporting on the caller's thread.
+ * Returns the first write error; *stopped is set if the callback asked to
+ * stop (the writers then commit what they finished and end). */
+static int run_writers(zk_index *ix, pool *p, const zk_update_options *o,
+                       zk_update_stats *st, double t0, int *stopped)
+{
+    worker w[ZK_MAX_SHARDS];
+    size_t nthreads, i;
+    int rc = ZK_OK;
+
+    memset(w, 0, sizeof(w));
+    nthreads = o->threads > 0 ? (size_t)o->threads : (size_t)hardware_threads();
+    if (nthreads > ix->n_shards)
+        nthreads = ix->n_shards;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->have_event, NULL);
+    for (i = 0; i < nthreads && rc == ZK_OK; i++) {
+        w[i].p = p;
+        w[i].first = (unsigned)i;
+        w[i].step = (unsigned)nthreads;
+        rc = zk_seg_new(&w[i].b.seg, ix->dict);
+        if (rc != ZK_OK)
+            break;
+        pthread_mutex_lock(&p->mu);
+        p->running++;
+        pthread_mutex_unlock(&p->mu);
+        if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0) {
+            pthread_mutex_lock(&p->mu);
+            p->running--;
+            p->stop = 1;
+            pthread_mutex_unlock(&p->mu);
+            rc = zk__error(ZK_ENOMEM, "cannot start a writer thread");
+            break;
+        }
+        w[i].started = 1;
+    }
+    for (;;) {
+        event *e;
+        int done;
+
+        pthread_mutex_lock(&p->mu);
+        while (p->head == NULL && p->running > 0)
+            pthread_cond_wait(&p->have_event, &p->mu);
+        e = p->head;
+        if (e != NULL) {
+            p->head = e->next;
+            if (p->head == NULL)
+                p->tail = NULL;
+        }
+        done = e == NULL && p->running == 0;
+        pthread_mutex_unlock(&p->mu);
+        if (done)
+            break;
+        if (e == NULL)
+            continue;
+        count(st, e->r);
+        if (!*stopped && emit_event(o, st, e->r, t0)) {
+            *stopped = 1;
+            pthread_mutex_lock(&p->mu);
+            p->stop = 1;
+            pthread_mutex_unlock(&p->mu);
+        }
+        result_free(e->r);
+        free(e);
+    }
+    for (i = 0; i < nthreads; i++) {
+        if (w[i].started)
+            pthread_join(w[i].thread, NULL);
+        zk_seg_free(w[i].b.seg);
+        w[i].b.seg = NULL;
+        builder_release(&w[i].b);
+    }
+    pthread_cond_destroy(&p->have_event);
+    pthread_mutex_destroy(&p->mu);
+    if (rc == ZK_OK && p->rc != ZK_OK)
+        rc = zk__error(p->rc, "%s", p->msg);
+    return rc;
+}
+
+int zk_index_update(zk_index *ix, const char *const *paths, size_t n_paths,
+                    const zk_update_options *opts, zk_update_stats *stats)
+{
+    static const zk_update_options defaults = ZK_UPDATE_OPTIONS_INIT;
+    zk_update_stats st;
+    job_list jobs = {0};
+    walker wk;
+    pool p;
+    size_t i;
+    unsigned s;
+    double t0 = now_seconds();
+    int rc = ZK_OK, stopped = 0;
+
+    if (ix == NULL || (paths == NULL && n_paths != 0))
+        return zk__error(ZK_EINVAL, "zk_index_update: NULL argument");
+    if (opts == NULL)
+        opts = &defaults;
+    if (opts->version != ZK_UPDATE_OPTIONS_VERSION)
+        return zk__error(ZK_EINVAL, "zk_update_options version %u unknown",
+                         opts->version);
+    memset(&st, 0, sizeof(st));
+    memset(&p, 0, sizeof(p));
+    memset(&wk, 0, sizeof(wk));
+    p.ix = ix;
+    p.encoding = opts->encoding;
+    p.batch_max =
+        (opts->batch_bytes ? opts->batch_bytes : DEFAULT_BATCH_BYTES) /
+        ix->n_shards;
+    rc = load_records(ix);
+    if (rc != ZK_OK)
+        return rc;
+    for (i = 0; i < ix->recs.n; i++)
+        ix->recs.v[i].seen = 0;
+
+    /* 1. find the files, and which of them need work */
+    wk.jobs = &jobs;
+    wk.stats = &st;
+    wk.opts = opts;
+    for (i = 0; rc == ZK_OK && i < n_paths; i++)
+        rc = walk(&wk, paths[i], 1);
+    for (s = 0; rc == ZK_OK && s < ix->n_shards; s++) {
+        p.todo[s] = malloc((jobs.n ? jobs.n : 1) * sizeof(job *));
+        if (p.todo[s] == NULL)
+            rc = zk__error_oom();
+    }
+    if (rc != ZK_OK)
+        goto done;
+    st.files = jobs.n + wk.failed_paths;
+    st.done = wk.failed_paths;
+    for (i = 0; i < jobs.n; i++) {
+        job *j = &jobs.v[i];
+        size_t at = rm_find(&ix->recs, j->id);
+        if (at != SIZE_MAX) {
+            record *r = &ix->recs.v[at];
+            if (r->seen) {
+                st.files--; /* the same file named twice */
+                continue;
+            }
+            r->seen = 1;
+            if (r->size == j->size && r->mtime_ns == j->mtime_ns) {
+                st.n_unchanged++;
+                st.done++;
+                continue;
+            }
+            j->has_old = 1;
+            memcpy(j->old_hash, r->hash, 16);
+        }
+        s = shard_of(ix, j->id);
+        p.todo[s][p.n_todo[s]++] = j;
+        st.bytes_total += j->size;
+    }
+    if (opts->progress != NULL && opts->progress(NULL, &st, opts->payload))
+        stopped = 1;
+
+    /* 2. the shard writers */
+    if (!stopped && st.done < st.files)
+        rc = run_writers(ix, &p, opts, &st, t0, &stopped);
+
+    /* 3. prune reports whose files are gone */
+    if (rc == ZK_OK && !stopped && opts->prune) {
+        for (i = 0; rc == ZK_OK && i < ix->recs.n; i++) {
+            record *r = &ix->recs.v[i];
+            struct stat sb;
+            if (r->seen || r->size == UINT64_MAX || stat(r->path, &sb) == 0 ||
+                errno != ENOENT)
+                continue;
+            rc = remove_id(ix, r->id);
+            if (rc == ZK_OK) {
+                zk_file_event ev;
+                memset(&ev, 0, sizeof(ev));
+                ev.path = r->path;
+                ev.status = ZK_FILE_REMOVED;
+                st.n_removed++;
+                st.seconds = now_seconds() - t0;
+                if (opts->progress)
+                    opts->progress(&ev, &st, opts->payload);
+            }
+        }
+    }
+    if (rc == ZK_OK)
+        rc = zk_index_commit(ix);
+    if (rc == ZK_OK && stopped)
+        rc = zk__error(ZK_EUSER, "indexing stopped by the callback");
+done:
+    st.seconds = now_seconds() - t0;
+    if (stats != NULL)
+        *stats = st;
+    for (i = 0; i < jobs.n; i++)
+        free(jobs.v[i].path);
+    free(jobs.v);
+    for (s = 0; s < ZK_MAX_SHARDS; s++)
+        free(p.todo[s]);
+    free(wk.dirs.dev);
+    free(wk.dirs.ino);
+    return rc;
+}
+
+/* ---- info -----------------------------------------------------------------
+ */
+
+static int sum_sizes(const char *data, size_t len, void *payload)
+{
+    uint64_t *sum = payload;
+    char *size = record_get(data, len, "size");
+
+    if (size != NULL)
+        *sum += strtoull(size, NULL, 10);
+    free(size);
+    return 0;
+}
+
+int zk_index_info_get(zk_index_info *out, zk_index *ix)
+{
+    unsigned i;
+    int rc;
+
+    if (out == NULL || ix == NULL)
+        return zk__error(ZK_EINVAL, "zk_index_info_get: NULL argument");
+    memset(out, 0, sizeof(*out));
+    rc = ZK_OK;
+    for (i = 0; rc == ZK_OK && i < ix->n_shards; i++) {
+        char dir[PATH_MAX];
+        uint64_t n = 0;
+        rc = zk__store_termfreq(ix->shards[i], ZK_T_RECORD, &n);
+        out->reports += n;
+        if (rc == ZK_OK)
+            rc = zk__store_termfreq(ix->shards[i], ZK_T_PASSAGE, &n);
+        out->passages += n;
+        if (rc == ZK_OK)
+            rc = zk__store_each(ix->shards[i], ZK_T_RECORD, sum_sizes,
+                                &out->text_bytes);
+        snprintf(dir, sizeof(dir), "%s/shard%u", ix->path, i);
+        if (rc == ZK_OK)
+            rc = zk__store_size(dir, &n);
+        out->disk_bytes += n;
+    }
+    out->schema = ZK_SCHEMA_VERSION;
+    snprintf(out->dict_hash, sizeof(out->dict_hash), "%s",
+             zk_dict_hash(ix->dict));
+    return rc;
+}

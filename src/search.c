@@ -1,0 +1,1715 @@
+/* search.c - find and rank passages
+ *
+ * Which passages match is decided by the literal layer alone, so that
+ * segmentation decides ranking, never recall: a term of one or two
+ * characters is one literal term of the index (exact); a longer term takes
+ * the passages holding all its character pairs, and each of those is
+ * checked for the term itself in its normalised text and heading trail.
+ * Groups of OR'ed items are unions, groups are intersected, excluded items
+ * subtracted; report-level filters (title:, year:, path:, ...) select whole
+ * reports.
+ *
+ * Ranking (weights in search_weights.h) adds, for each matching passage:
+ * BM25 of the query's words (the query segmented exactly as the index
+ * was) in its text, BM25 of its literal character n-grams, BM25 of the
+ * words in its heading trail, a lift when the report's title holds query
+ * words, and, for the best candidates, a bonus for how close the terms
+ * stand in the text. At most `per_report` passages of one report are kept.
+ *
+ * Every passage belongs to the report whose record is the next document of
+ * its shard (the indexer adds a report's passages and then its record), so
+ * the searcher maps passages to reports with a binary search.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "zhiku/normalize.h"
+#include "zhiku/search.h"
+#include "zhiku/segment.h"
+#include "index_internal.h"
+#include "internal.h"
+#include "normalize_internal.h"
+#include "query.h"
+#include "search_weights.h"
+#include "store.h"
+
+/* ---- id sets (sorted docid arrays) ---------------------------------------*/
+
+typedef struct idset {
+    uint32_t *v;
+    size_t n, cap;
+} idset;
+
+static void set_free(idset *s)
+{
+    free(s->v);
+    memset(s, 0, sizeof(*s));
+}
+
+static int set_reserve(idset *s, size_t n)
+{
+    uint32_t *v;
+    size_t cap = s->cap ? s->cap : 64;
+
+    if (n <= s->cap)
+        return ZK_OK;
+    while (cap < n)
+        cap *= 2;
+    v = realloc(s->v, cap * sizeof(*v));
+    if (v == NULL)
+        return zk__error_oom();
+    s->v = v;
+    s->cap = cap;
+    return ZK_OK;
+}
+
+/* a = a ∩ b */
+static void set_and(idset *a, const idset *b)
+{
+    size_t i = 0, j = 0, o = 0;
+
+    while (i < a->n && j < b->n) {
+        if (a->v[i] < b->v[j])
+            i++;
+        else if (a->v[i] > b->v[j])
+            j++;
+        else {
+            a->v[o++] = a->v[i++];
+            j++;
+        }
+    }
+    a->n = o;
+}
+
+/* a = a \ b */
+static void set_minus(idset *a, const idset *b)
+{
+    size_t i = 0, j = 0, o = 0;
+
+    while (i < a->n) {
+        while (j < b->n && b->v[j] < a->v[i])
+            j++;
+        if (j < b->n && b->v[j] == a->v[i])
+            i++;
+        else
+            a->v[o++] = a->v[i++];
+    }
+    a->n = o;
+}
+
+/* a = a ∪ b */
+static int set_or(idset *a, const idset *b)
+{
+    idset r = {0};
+    size_t i = 0, j = 0;
+    int rc = set_reserve(&r, a->n + b->n);
+
+    if (rc != ZK_OK)
+        return rc;
+    while (i < a->n || j < b->n) {
+        if (j >= b->n || (i < a->n && a->v[i] < b->v[j]))
+            r.v[r.n++] = a->v[i++];
+        else if (i >= a->n || b->v[j] < a->v[i])
+            r.v[r.n++] = b->v[j++];
+        else {
+            r.v[r.n++] = a->v[i++];
+            j++;
+        }
+    }
+    set_free(a);
+    *a = r;
+    return ZK_OK;
+}
+
+static int set_has(const idset *s, uint32_t id)
+{
+    size_t lo = 0, hi = s->n;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s->v[mid] < id)
+            lo = mid + 1;
+        else if (s->v[mid] > id)
+            hi = mid;
+        else
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- the searcher -------------------------------------------------------- */
+
+/* What the searcher knows of one report (its record). */
+typedef struct report {
+    uint32_t docid; /* the record's document */
+    char id[17];
+    int loaded; /* fields below filled */
+    char *path, *title, *date, *author, *org, *keywords, *docno;
+    int year;
+    unsigned n_passages;
+} report;
+
+struct zk_searcher {
+    char *path;
+    zk__reader *rd;
+    zk_dict *dict;
+    zk_seg *seg;
+    unsigned n_shards;
+    uint64_t n_passages;
+    double avlength;
+    /* records per shard, ascending docids (loaded on first use) */
+    report *reports;
+    size_t n_reports;
+    uint32_t *by_shard[ZK_MAX_SHARDS]; /* indexes into reports */
+    size_t n_by_shard[ZK_MAX_SHARDS];
+    int records_loaded, all_loaded;
+    zk_norm nb, nb2;
+    size_t nb_cap, nb2_cap;
+};
+
+static char *xstrndup(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+
+    if (d == NULL)
+        return NULL;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+static char *rec_field(const char *data, size_t len, const char *key)
+{
+    size_t kl = strlen(key), i = 0;
+
+    while (i < len) {
+        const char *line = data + i, *eol = memchr(line, '\n', len - i);
+        size_t n = eol ? (size_t)(eol - line) : len - i;
+        if (n > kl && memcmp(line, key, kl) == 0 && line[kl] == '=') {
+            char *v = malloc(n - kl), *o = v;
+            size_t j;
+            if (v == NULL)
+                return NULL;
+            for (j = kl + 1; j < n; j++) {
+                if (line[j] == '\\' && j + 1 < n) {
+                    j++;
+                    *o++ = line[j] == 'n' ? '\n' : line[j];
+                } else {
+                    *o++ = line[j];
+                }
+            }
+            *o = '\0';
+            return v;
+        }
+        i += n + 1;
+    }
+    return NULL;
+}
+
+static void report_clear(report *r)
+{
+    free(r->path);
+    free(r->title);
+    free(r->date);
+    free(r->author);
+    free(r->org);
+    free(r->keywords);
+    free(r->docno);
+    r->path = r->title = r->date = r->author = r->org = r->keywords = r->docno =
+        NULL;
+    r->loaded = 0;
+}
+
+static void drop_records(zk_searcher *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->n_reports; i++)
+        report_clear(&s->reports[i]);
+    free(s->reports);
+    s->reports = NULL;
+    s->n_reports = 0;
+    for (i = 0; i < ZK_MAX_SHARDS; i++) {
+        free(s->by_shard[i]);
+        s->by_shard[i] = NULL;
+        s->n_by_shard[i] = 0;
+    }
+    s->records_loaded = s->all_loaded = 0;
+}
+
+static unsigned shard_of_doc(const zk_searcher *s, uint32_t docid)
+{
+    return (docid - 1) % s->n_shards;
+}
+
+/* The record docids, split by shard (docids of one shard keep their order
+ * in the combined numbering). */
+static int load_records(zk_searcher *s)
+{
+    zk__plist pl = {0};
+    size_t i;
+    int rc;
+
+    if (s->records_loaded)
+        return ZK_OK;
+    rc = zk__reader_postlist(s->rd, ZK_T_RECORD, 2, 0, &pl);
+    if (rc != ZK_OK)
+        return rc;
+    s->reports = calloc(pl.n ? pl.n : 1, sizeof(*s->reports));
+    for (i = 0; s->reports != NULL && i < s->n_shards; i++)
+        s->by_shard[i] = malloc((pl.n ? pl.n : 1) * sizeof(uint32_t));
+    for (i = 0; i < s->n_shards; i++)
+        if (s->by_shard[i] == NULL)
+            break;
+    if (s->reports == NULL || i < s->n_shards) {
+        zk__plist_free(&pl);
+        drop_records(s);
+        return zk__error_oom();
+    }
+    for (i = 0; i < pl.n; i++) {
+        unsigned sh = shard_of_doc(s, pl.ids[i]);
+        s->reports[i].docid = pl.ids[i];
+        s->by_shard[sh][s->n_by_shard[sh]++] = (uint32_t)i;
+    }
+    s->n_reports = pl.n;
+    zk__plist_free(&pl);
+    s->records_loaded = 1;
+    return ZK_OK;
+}
+
+/* The report (index into s->reports) of passage `docid`, or SIZE_MAX. */
+static size_t report_of(const zk_searcher *s, uint32_t docid)
+{
+    unsigned sh = shard_of_doc(s, docid);
+    const uint32_t *v = s->by_shard[sh];
+    size_t lo = 0, hi = s->n_by_shard[sh];
+
+    while (lo < hi) { /* first record with docid > passage docid */
+        size_t mid = (lo + hi) / 2;
+        if (s->reports[v[mid]].docid <= docid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s->n_by_shard[sh] ? v[lo] : SIZE_MAX;
+}
+
+static int load_report(zk_searcher *s, report *r)
+{
+    char *data = NULL, *v;
+    size_t len = 0;
+    int rc;
+
+    if (r->loaded)
+        return ZK_OK;
+    rc = zk__reader_data(s->rd, r->docid, &data, &len);
+    if (rc != ZK_OK)
+        return rc;
+    v = rec_field(data, len, "id");
+    snprintf(r->id, sizeof(r->id), "%s", v ? v : "");
+    free(v);
+    r->path = rec_field(data, len, "path");
+    r->title = rec_field(data, len, "title");
+    r->date = rec_field(data, len, "date");
+    r->author = rec_field(data, len, "author");
+    r->org = rec_field(data, len, "org");
+    r->keywords = rec_field(data, len, "keywords");
+    r->docno = rec_field(data, len, "docno");
+    v = rec_field(data, len, "year");
+    r->year = v ? atoi(v) : 0;
+    free(v);
+    v = rec_field(data, len, "passages");
+    r->n_passages = v ? (unsigned)atoi(v) : 0;
+    free(v);
+    free(data);
+    r->loaded = 1;
+    return ZK_OK;
+}
+
+static int load_all_reports(zk_searcher *s)
+{
+    size_t i;
+    int rc = load_records(s);
+
+    for (i = 0; rc == ZK_OK && !s->all_loaded && i < s->n_reports; i++)
+        rc = load_report(s, &s->reports[i]);
+    if (rc == ZK_OK)
+        s->all_loaded = 1;
+    return rc;
+}
+
+static int check_index(zk_searcher *s)
+{
+    char *schema = NULL, *dict = NULL, *user = NULL;
+    int rc = zk__reader_meta(s->rd, ZK_META_SCHEMA, &schema);
+
+    if (rc == ZK_OK)
+        rc = zk__reader_meta(s->rd, ZK_META_DICT, &dict);
+    if (rc == ZK_OK)
+        rc = zk__reader_meta(s->rd, ZK_META_USERDICTS, &user);
+    if (rc != ZK_OK)
+        goto done;
+    if (schema == NULL || atoi(schema) != ZK_SCHEMA_VERSION) {
+        rc = zk__error(ZK_EVERSION,
+                       "%s: index schema %s, this zhiku reads schema %d: "
+                       "rebuild it with 'zhiku-index --rebuild -i %s "
+                       "FOLDER...'",
+                       s->path, schema ? schema : "(none)", ZK_SCHEMA_VERSION,
+                       s->path);
+        goto done;
+    }
+    /* segment queries exactly as the index was built */
+    if (user != NULL && user[0] != '\0') {
+        char *p = user;
+        while (rc == ZK_OK && p != NULL && *p) {
+            char *semi = strchr(p, ';');
+            if (semi)
+                *semi = '\0';
+            rc = zk_dict_load_userdict(s->dict, p);
+            if (rc != ZK_OK) {
+                const zk_error *e = zk_error_last();
+                char msg[512];
+                snprintf(msg, sizeof(msg), "%s", e ? e->message : "");
+                rc = zk__error(ZK_EVERSION,
+                               "%s: the index was built with the user "
+                               "dictionary %s, which cannot be read now (%s)",
+                               s->path, p, msg);
+            }
+            p = semi ? semi + 1 : NULL;
+        }
+    }
+    if (rc == ZK_OK && dict != NULL && strcmp(dict, zk_dict_hash(s->dict)))
+        rc = zk__error(ZK_EVERSION,
+                       "%s: the index was built with dictionary %s, but the "
+                       "dictionary and user dictionaries here give %s (a "
+                       "user dictionary changed?): rebuild the index with "
+                       "'zhiku-index --rebuild -i %s ...'",
+                       s->path, dict, zk_dict_hash(s->dict), s->path);
+done:
+    free(schema);
+    free(dict);
+    free(user);
+    return rc;
+}
+
+static int refresh_stats(zk_searcher *s)
+{
+    uint64_t docs;
+    int rc = zk__reader_stats(s->rd, &docs, &s->avlength, &s->n_shards);
+
+    if (rc == ZK_OK)
+        rc = zk__reader_termfreq(s->rd, ZK_T_PASSAGE, 2, &s->n_passages);
+    if (s->n_shards == 0 || s->n_shards > ZK_MAX_SHARDS)
+        return zk__error(ZK_ECORRUPT, "%s: %u shards", s->path, s->n_shards);
+    return rc;
+}
+
+int zk_searcher_open(zk_searcher **out, const char *path, const char *dict_path)
+{
+    zk_searcher *s;
+    char stub[PATH_MAX];
+    struct stat st;
+    int rc;
+
+    if (out == NULL || path == NULL)
+        return zk__error(ZK_EINVAL, "zk_searcher_open: NULL argument");
+    *out = NULL;
+    snprintf(stub, sizeof(stub), "%s/%s", path, ZK_STUB_NAME);
+    if (stat(path, &st) != 0)
+        return zk__error(ZK_ENOTFOUND,
+                         "no index at %s: create one with 'zhiku-index -i %s "
+                         "FOLDER...'",
+                         path, path);
+    if (stat(stub, &st) != 0)
+        return zk__error(ZK_ENOTFOUND,
+                         "%s is not a zhiku index (no %s): create one with "
+                         "'zhiku-index -i %s FOLDER...'",
+                         path, ZK_STUB_NAME, path);
+    s = calloc(1, sizeof(*s));
+    if (s == NULL)
+        return zk__error_oom();
+    s->path = strdup(path);
+    rc = s->path ? ZK_OK : zk__error_oom();
+    if (rc == ZK_OK)
+        rc = zk__reader_open(&s->rd, path);
+    if (rc == ZK_OK)
+        rc = zk_dict_open(&s->dict, dict_path);
+    if (rc == ZK_OK)
+        rc = check_index(s);
+    if (rc == ZK_OK)
+        rc = zk_seg_new(&s->seg, s->dict);
+    if (rc == ZK_OK)
+        rc = refresh_stats(s);
+    if (rc != ZK_OK) {
+        char msg[1024];
+        const zk_error *e = zk_error_last();
+        snprintf(msg, sizeof(msg), "%s", e ? e->message : zk_strerror(rc));
+        zk_searcher_free(s);
+        return zk__error(rc, "%s", msg);
+    }
+    *out = s;
+    return ZK_OK;
+}
+
+void zk_searcher_free(zk_searcher *s)
+{
+    if (s == NULL)
+        return;
+    drop_records(s);
+    zk_seg_free(s->seg);
+    zk_dict_free(s->dict);
+    zk__reader_free(s->rd);
+    zk__norm_release(&s->nb);
+    zk__norm_release(&s->nb2);
+    free(s->path);
+    free(s);
+}
+
+/* ---- results
+ * ---------------------------------------------------------------*/
+
+typedef struct cand {
+    uint32_t docid;
+    size_t report; /* index into s->reports */
+    double score;
+    double parts[ZK_N_PARTS];
+} cand;
+
+typedef struct hit_store {
+    zk_hit hit;
+    char *data; /* the passage record (owns section and text) */
+    zk_match *matches, *smatches;
+    char *explain;
+} hit_store;
+
+struct zk_results {
+    zk_searcher *s;
+    zk__query *q;
+    zk_result_info info;
+    uint64_t *term_counts; /* per positive text term */
+    const char **term_text;
+    hit_store *hits;
+    size_t n_hits, next;
+    int context; /* context results: no matching */
+};
+
+static void hit_free(hit_store *h)
+{
+    free(h->data);
+    free(h->matches);
+    free(h->smatches);
+    free(h->explain);
+}
+
+void zk_results_free(zk_results *r)
+{
+    size_t i;
+
+    if (r == NULL)
+        return;
+    for (i = 0; i < r->n_hits; i++)
+        hit_free(&r->hits[i]);
+    free(r->hits);
+    free(r->term_counts);
+    free(r->term_text);
+    zk__query_free(r->q);
+    free(r);
+}
+
+int zk_results_next(const zk_hit **hit, zk_results *r)
+{
+    if (hit == NULL || r == NULL)
+        return zk__error(ZK_EINVAL, "zk_results_next: NULL argument");
+    *hit = NULL;
+    if (r->next >= r->n_hits)
+        return ZK_ITEROVER;
+    *hit = &r->hits[r->next++].hit;
+    return ZK_OK;
+}
+
+const zk_result_info *zk_results_info(const zk_results *r)
+{
+    return r ? &r->info : NULL;
+}
+
+const char *zk_results_term(const zk_results *r, unsigned i, uint64_t *passages)
+{
+    if (r == NULL || i >= r->info.n_terms)
+        return NULL;
+    if (passages != NULL)
+        *passages = r->term_counts[i];
+    return r->term_text[i];
+}
+
+/* ---- literal matching ---------------------------------------------------- */
+
+static int lit_term(char *buf, size_t size, const char *s, size_t n)
+{
+    if (n + 2 > size)
+        return -1;
+    buf[0] = ZK_P_LITERAL[0];
+    memcpy(buf + 1, s, n);
+    return (int)(n + 1);
+}
+
+static int is_ws(uint32_t c)
+{
+    return c <= 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
+           c == 0x202F || c == 0x205F || c == 0x3000 || c == 0x7F;
+}
+
+/* The literal n-grams of a normalised string, as the indexer makes them:
+ * each character's bigram with the next (neither white space); and, when a
+ * character has no such neighbour, the character itself. Calls cb for each
+ * (term, len). */
+typedef int (*gram_cb)(const char *term, size_t len, void *payload);
+
+static int each_gram(const char *s, size_t n, gram_cb cb, void *payload)
+{
+    size_t i = 0, l, pl = 0;
+    const char *prev = NULL;
+    char term[16];
+    int rc = ZK_OK, prev_paired = 0;
+
+    while (i < n && rc == ZK_OK) {
+        uint32_t c = zk__utf8_decode((const unsigned char *)s + i, n - i, &l);
+        if (is_ws(c) || c == ZK_CP_INVALID) {
+            if (prev != NULL && !prev_paired)
+                rc = cb(term, (size_t)lit_term(term, sizeof(term), prev, pl),
+                        payload);
+            prev = NULL;
+            i += l;
+            continue;
+        }
+        if (prev != NULL) {
+            memcpy(term + 1, prev, pl);
+            memcpy(term + 1 + pl, s + i, l);
+            term[0] = ZK_P_LITERAL[0];
+            rc = cb(term, 1 + pl + l, payload);
+            prev_paired = 1;
+        } else {
+            prev_paired = 0;
+        }
+        prev = s + i;
+        pl = l;
+        i += l;
+        if (rc == ZK_OK && i >= n && !prev_paired)
+            rc = cb(term, (size_t)lit_term(term, sizeof(term), prev, pl),
+                    payload);
+        if (i < n && prev != NULL && prev_paired) {
+            /* the next character decides whether prev pairs again */
+        }
+    }
+    return rc;
+}
+
+typedef struct gram_and {
+    zk_searcher *s;
+    idset *set;
+    int first;
+    zk__plist pl;
+} gram_and;
+
+static int gram_and_cb(const char *term, size_t len, void *payload)
+{
+    gram_and *g = payload;
+    idset b;
+    int rc;
+
+    if (!g->first && g->set->n == 0)
+        return ZK_OK; /* already empty */
+    rc = zk__reader_postlist(g->s->rd, term, len, 0, &g->pl);
+    if (rc != ZK_OK)
+        return rc;
+    b.v = g->pl.ids;
+    b.n = g->pl.n;
+    b.cap = g->pl.cap;
+    if (g->first) {
+        rc = set_reserve(g->set, b.n);
+        if (rc != ZK_OK)
+            return rc;
+        memcpy(g->set->v, b.v, b.n * sizeof(uint32_t));
+        g->set->n = b.n;
+        g->first = 0;
+    } else {
+        set_and(g->set, &b);
+    }
+    return ZK_OK;
+}
+
+/* Candidates for a literal: passages holding all its n-grams. Exact when
+ * the literal is one n-gram (one or two characters). */
+static int literal_candidates(zk_searcher *s, const zk__qitem *it, idset *out,
+                              int *exact)
+{
+    gram_and g;
+    int rc;
+
+    memset(&g, 0, sizeof(g));
+    g.s = s;
+    g.set = out;
+    g.first = 1;
+    out->n = 0;
+    rc = each_gram(it->norm, it->norm_len, gram_and_cb, &g);
+    zk__plist_free(&g.pl);
+    /* one n-gram and no white space: the term is the n-gram itself */
+    *exact = 0;
+    if (it->norm_chars <= 2) {
+        size_t i = 0, l;
+        int ws = 0;
+        while (i < it->norm_len) {
+            uint32_t c = zk__utf8_decode((const unsigned char *)it->norm + i,
+                                         it->norm_len - i, &l);
+            ws |= is_ws(c);
+            i += l;
+        }
+        *exact = !ws && it->norm_chars >= 1;
+    }
+    if (g.first) /* no n-gram at all (only white space) */
+        out->n = 0;
+    return rc;
+}
+
+/* ---- report-level filters ------------------------------------------------ */
+
+static int contains(const char *hay, const char *needle, size_t nlen,
+                    zk_norm *nb, size_t *cap)
+{
+    if (hay == NULL)
+        return 0;
+    if (zk__normalize_into(nb, cap, hay, strlen(hay)) != ZK_OK)
+        return 0;
+    return memmem(nb->text, nb->len, needle, nlen) != NULL;
+}
+
+static int report_passes(zk_searcher *s, report *r, const zk__qitem *it)
+{
+    switch (it->field) {
+    case ZK_QF_TITLE:
+        return contains(r->title, it->norm, it->norm_len, &s->nb, &s->nb_cap);
+    case ZK_QF_YEAR:
+        return r->year >= it->year_lo && r->year <= it->year_hi;
+    case ZK_QF_AUTHOR:
+        return contains(r->author, it->norm, it->norm_len, &s->nb, &s->nb_cap);
+    case ZK_QF_ORG:
+        return contains(r->org, it->norm, it->norm_len, &s->nb, &s->nb_cap);
+    case ZK_QF_KEYWORD:
+        return contains(r->keywords, it->norm, it->norm_len, &s->nb,
+                        &s->nb_cap);
+    case ZK_QF_DOCNO:
+        return contains(r->docno, it->norm, it->norm_len, &s->nb, &s->nb_cap);
+    case ZK_QF_PATH: {
+        char real[PATH_MAX];
+        const char *v = it->raw;
+        if (r->path == NULL)
+            return 0;
+        if (strpbrk(v, "*?[") != NULL) {
+            const char *base = strrchr(r->path, '/');
+            return fnmatch(v, r->path, 0) == 0 ||
+                   (base && fnmatch(v, base + 1, 0) == 0);
+        }
+        if (realpath(v, real) != NULL) {
+            size_t n = strlen(real);
+            if (strncmp(r->path, real, n) == 0 &&
+                (r->path[n] == '/' || r->path[n] == '\0'))
+                return 1;
+        }
+        return strstr(r->path, v) != NULL;
+    }
+    }
+    return 0;
+}
+
+/* Passages of the reports that pass `it`. */
+static int report_filter(zk_searcher *s, const zk__qitem *it, idset *out)
+{
+    zk__plist pl = {0};
+    size_t i;
+    int rc = load_all_reports(s);
+
+    out->n = 0;
+    for (i = 0; rc == ZK_OK && i < s->n_reports; i++) {
+        char term[32];
+        idset b;
+        if (!report_passes(s, &s->reports[i], it))
+            continue;
+        snprintf(term, sizeof(term), "%s%s", ZK_P_REPORT, s->reports[i].id);
+        rc = zk__reader_postlist(s->rd, term, strlen(term), 0, &pl);
+        b.v = pl.ids;
+        b.n = pl.n;
+        if (rc == ZK_OK)
+            rc = set_or(out, &b);
+    }
+    zk__plist_free(&pl);
+    return rc;
+}
+
+/* ---- evaluation
+ * ------------------------------------------------------------*/
+
+/* Per item: candidate set, and whether its members still need checking. */
+typedef struct item_state {
+    idset cand;
+    int exact;
+} item_state;
+
+static int item_candidates(zk_searcher *s, const zk__qitem *it, item_state *st)
+{
+    st->exact = 1;
+    if (it->field == ZK_QF_TEXT || it->field == ZK_QF_SECTION) {
+        int rc = literal_candidates(s, it, &st->cand, &st->exact);
+        if (it->field == ZK_QF_SECTION)
+            st->exact = 0; /* the n-grams also come from the text */
+        return rc;
+    }
+    return report_filter(s, it, &st->cand);
+}
+
+/* The normalised text and trail of a passage, for checking literals. */
+typedef struct passage_view {
+    char *data;
+    size_t len;
+    const char *trail, *text;
+    size_t trail_len, text_len;
+    unsigned ordinal, line;
+    size_t start, end;
+    char rid[17];
+} passage_view;
+
+static int parse_passage(char *data, size_t len, passage_view *v)
+{
+    char *f[7];
+    size_t i = 0;
+    int k = 0;
+
+    memset(v, 0, sizeof(*v));
+    v->data = data;
+    v->len = len;
+    f[0] = data;
+    while (k < 6 && i < len) {
+        if (data[i] == '\n') {
+            data[i] = '\0';
+            f[++k] = data + i + 1;
+        }
+        i++;
+    }
+    if (k < 6 || strcmp(f[0], "zkp1") != 0)
+        return zk__error(ZK_ECORRUPT, "a passage record is malformed");
+    snprintf(v->rid, sizeof(v->rid), "%s", f[1]);
+    v->ordinal = (unsigned)atoi(f[2]);
+    v->line = (unsigned)atoi(f[3]);
+    v->start = strtoull(f[4], NULL, 10);
+    v->end = strtoull(f[5], NULL, 10);
+    v->trail = f[6];
+    {
+        char *nl = memchr(f[6], '\n', len - (size_t)(f[6] - data));
+        if (nl == NULL)
+            return zk__error(ZK_ECORRUPT, "a passage record is malformed");
+        *nl = '\0';
+        v->trail_len = (size_t)(nl - f[6]);
+        v->text = nl + 1;
+        v->text_len = len - (size_t)(v->text - data);
+    }
+    return ZK_OK;
+}
+
+/* Does the item's literal occur in the passage (text or trail; trail only
+ * for section:)? `nt`/`ntr` hold the normalised text and trail. */
+static int literal_in(const zk__qitem *it, const zk_norm *nt,
+                      const zk_norm *ntr)
+{
+    if (it->field == ZK_QF_TEXT &&
+        memmem(nt->text, nt->len, it->norm, it->norm_len) != NULL)
+        return 1;
+    return memmem(ntr->text, ntr->len, it->norm, it->norm_len) != NULL;
+}
+
+/* Check the candidates that need it: keep a passage when every group has
+ * an item that holds, and no excluded item holds. */
+static int verify(zk_searcher *s, const zk__query *q, item_state *st,
+                  idset *final)
+{
+    size_t i, o = 0, k;
+    int need = 0, rc = ZK_OK;
+    char *data;
+    size_t len;
+
+    for (k = 0; k < q->n; k++)
+        need |= !st[k].exact;
+    if (!need)
+        return ZK_OK;
+    for (i = 0; i < final->n && rc == ZK_OK; i++) {
+        uint32_t id = final->v[i];
+        passage_view v;
+        int keep = 1, have_norm = 0;
+        unsigned g;
+
+        data = NULL;
+        /* groups */
+        for (g = 1; g <= q->n_groups && keep; g++) {
+            int any = 0, member_group = 0;
+            for (k = 0; k < q->n && !any; k++) {
+                const zk__qitem *it = &q->items[k];
+                if (it->group != g || it->negated)
+                    continue;
+                member_group = 1;
+                if (!set_has(&st[k].cand, id))
+                    continue;
+                if (st[k].exact) {
+                    any = 1;
+                    continue;
+                }
+                if (!have_norm) {
+                    rc = zk__reader_data(s->rd, id, &data, &len);
+                    if (rc == ZK_OK)
+                        rc = parse_passage(data, len, &v);
+                    if (rc == ZK_OK)
+                        rc = zk__normalize_into(&s->nb, &s->nb_cap, v.text,
+                                                v.text_len);
+                    if (rc == ZK_OK)
+                        rc = zk__normalize_into(&s->nb2, &s->nb2_cap, v.trail,
+                                                v.trail_len);
+                    if (rc != ZK_OK)
+                        break;
+                    have_norm = 1;
+                }
+                any = literal_in(it, &s->nb, &s->nb2);
+            }
+            if (rc != ZK_OK)
+                break;
+            if (member_group && !any)
+                keep = 0;
+        }
+        /* exclusions that need checking */
+        for (k = 0; keep && rc == ZK_OK && k < q->n; k++) {
+            const zk__qitem *it = &q->items[k];
+            if (!it->negated || st[k].exact || !set_has(&st[k].cand, id))
+                continue;
+            if (!have_norm) {
+                rc = zk__reader_data(s->rd, id, &data, &len);
+                if (rc == ZK_OK)
+                    rc = parse_passage(data, len, &v);
+                if (rc == ZK_OK)
+                    rc = zk__normalize_into(&s->nb, &s->nb_cap, v.text,
+                                            v.text_len);
+                if (rc == ZK_OK)
+                    rc = zk__normalize_into(&s->nb2, &s->nb2_cap, v.trail,
+                                            v.trail_len);
+                if (rc != ZK_OK)
+                    break;
+                have_norm = 1;
+            }
+            if (literal_in(it, &s->nb, &s->nb2))
+                keep = 0;
+        }
+        free(data);
+        if (rc == ZK_ENOTFOUND) {
+            rc = ZK_OK; /* deleted under us: not a match */
+            keep = 0;
+        }
+        if (keep)
+            final->v[o++] = id;
+    }
+    final->n = o;
+    return rc;
+}
+
+/* The passages matching the whole query. */
+static int evaluate(zk_searcher *s, const zk__query *q, item_state *st,
+                    idset *final)
+{
+    size_t k;
+    unsigned g;
+    int rc = ZK_OK, first = 1;
+
+    for (k = 0; rc == ZK_OK && k < q->n; k++)
+        rc = item_candidates(s, &q->items[k], &st[k]);
+    if (rc != ZK_OK)
+        return rc;
+    final->n = 0;
+    for (g = 1; rc == ZK_OK && g <= q->n_groups; g++) {
+        idset u = {0};
+        int positive = 0;
+        for (k = 0; rc == ZK_OK && k < q->n; k++) {
+            if (q->items[k].group != g || q->items[k].negated)
+                continue;
+            positive = 1;
+            rc = set_or(&u, &st[k].cand);
+        }
+        if (rc == ZK_OK && positive) {
+            if (first) {
+                set_free(final);
+                *final = u;
+                u.v = NULL;
+                first = 0;
+            } else {
+                set_and(final, &u);
+            }
+        }
+        set_free(&u);
+    }
+    /* exact exclusions now; the others in verify() */
+    for (k = 0; rc == ZK_OK && k < q->n; k++)
+        if (q->items[k].negated && st[k].exact)
+            set_minus(final, &st[k].cand);
+    if (rc == ZK_OK)
+        rc = verify(s, q, st, final);
+    return rc;
+}
+
+/* ---- scoring
+ * ---------------------------------------------------------------*/
+
+typedef struct wordlist {
+    char **w;
+    size_t n, cap;
+} wordlist;
+
+static void words_free(wordlist *l)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++)
+        free(l->w[i]);
+    free(l->w);
+    memset(l, 0, sizeof(*l));
+}
+
+static int words_add(wordlist *l, const char *w, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++)
+        if (strlen(l->w[i]) == n && memcmp(l->w[i], w, n) == 0)
+            return ZK_OK;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        char **v = realloc(l->w, cap * sizeof(*v));
+        if (v == NULL)
+            return zk__error_oom();
+        l->w = v;
+        l->cap = cap;
+    }
+    l->w[l->n] = xstrndup(w, n);
+    if (l->w[l->n] == NULL)
+        return zk__error_oom();
+    l->n++;
+    return ZK_OK;
+}
+
+static int word_cb(const zk_token *t, void *payload)
+{
+    wordlist *l = payload;
+
+    if (t->kind == ZK_TOKEN_SPACE || t->len > ZK_MAX_TERM)
+        return 0;
+    return words_add(l, t->text, t->len) != ZK_OK;
+}
+
+static double idf(double N, double n)
+{
+    /* BM25's idf, kept positive for terms in over half the passages */
+    return log(1.0 + (N - n + 0.5) / (n + 0.5));
+}
+
+static double bm25(double wdf, double len, double avlen)
+{
+    double k1 = ZK_BM25_K1, b = ZK_BM25_B;
+
+    if (wdf <= 0)
+        return 0;
+    if (avlen <= 0)
+        avlen = 1;
+    return wdf * (k1 + 1) / (wdf + k1 * (1 - b + b * len / avlen));
+}
+
+/* Add weight * idf * bm25 of `term` to each candidate's part `part`. */
+static int score_term(zk_searcher *s, const char *term, size_t len,
+                      double weight, cand *c, size_t n, uint32_t *ids,
+                      uint32_t *wdf, uint32_t *dl, int part)
+{
+    uint64_t tf = 0;
+    double w;
+    size_t i;
+    int rc = zk__reader_termfreq(s->rd, term, len, &tf);
+
+    if (rc != ZK_OK || tf == 0)
+        return rc;
+    rc = zk__reader_wdfs(s->rd, term, len, ids, n, wdf, dl);
+    if (rc != ZK_OK)
+        return rc;
+    w = weight * idf((double)s->n_passages, (double)tf);
+    for (i = 0; i < n; i++) {
+        double v;
+        if (wdf[i] == 0)
+            continue;
+        v = w * bm25(wdf[i], dl[i], s->avlength);
+        c[i].parts[part] += v;
+        c[i].score += v;
+    }
+    return ZK_OK;
+}
+
+typedef struct lit_score {
+    zk_searcher *s;
+    cand *c;
+    size_t n;
+    uint32_t *ids, *wdf, *dl;
+    double weight;
+    int rc;
+} lit_score;
+
+static int lit_score_cb(const char *term, size_t len, void *payload)
+{
+    lit_score *l = payload;
+
+    l->rc = score_term(l->s, term, len, l->weight, l->c, l->n, l->ids, l->wdf,
+                       l->dl, ZK_PART_LITERAL);
+    return l->rc;
+}
+
+static size_t count_grams_cb_n;
+static int count_grams_cb(const char *term, size_t len, void *payload)
+{
+    (void)term;
+    (void)len;
+    (void)payload;
+    count_grams_cb_n++;
+    return 0;
+}
+
+static int cmp_cand_score(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return x->docid < y->docid ? -1 : x->docid > y->docid;
+}
+
+/* ---- highlighting
+ * ----------------------------------------------------------*/
+
+typedef struct mlist {
+    zk_match *v;
+    size_t n, cap;
+} mlist;
+
+static int mlist_add(mlist *m, size_t s, size_t e, size_t cs, size_t ce,
+                     unsigned term)
+{
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 16;
+        zk_match *v = realloc(m->v, cap * sizeof(*v));
+        if (v == NULL)
+            return zk__error_oom();
+        m->v = v;
+        m->cap = cap;
+    }
+    m->v[m->n].start = s;
+    m->v[m->n].end = e;
+    m->v[m->n].cstart = cs;
+    m->v[m->n].cend = ce;
+    m->v[m->n].term = term;
+    m->n++;
+    return ZK_OK;
+}
+
+static int cmp_match(const void *a, const void *b)
+{
+    const zk_match *x = a, *y = b;
+
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->end < y->end ? -1 : x->end > y->end;
+}
+
+/* Every occurrence of each positive text term in `orig` (normalised in
+ * `nb`), mapped back to original bytes and characters. */
+static int find_matches(zk_searcher *s, const zk__query *q, const char *orig,
+                        size_t len, int trail, mlist *out)
+{
+    size_t k;
+    unsigned term = 0;
+    int rc = zk__normalize_into(&s->nb, &s->nb_cap, orig, len);
+    const zk_norm *n = &s->nb;
+
+    for (k = 0; rc == ZK_OK && k < q->n; k++) {
+        const zk__qitem *it = &q->items[k];
+        const char *p, *hay;
+        if (it->negated || it->field != ZK_QF_TEXT) {
+            if (it->field == ZK_QF_SECTION && !it->negated && trail) {
+                /* section: terms are highlighted in the trail */
+            } else {
+                continue;
+            }
+        }
+        hay = n->text;
+        while (rc == ZK_OK && it->norm_len > 0 &&
+               (p = memmem(hay, n->len - (size_t)(hay - n->text), it->norm,
+                           it->norm_len)) != NULL) {
+            size_t a = (size_t)(p - n->text), b = a + it->norm_len, j = b;
+            /* end after the original character of the last byte */
+            while (j < n->len && n->orig[j] == n->orig[b - 1])
+                j++;
+            rc = mlist_add(out, n->orig[a], n->orig[j], n->orig_char[a],
+                           n->orig_char[j], term);
+            hay = p + 1;
+            while ((size_t)(hay - n->text) < n->len &&
+                   ((unsigned char)*hay & 0xC0) == 0x80)
+                hay++;
+        }
+        if (it->field == ZK_QF_TEXT)
+            term++;
+    }
+    if (rc == ZK_OK && out->n > 1)
+        qsort(out->v, out->n, sizeof(*out->v), cmp_match);
+    return rc;
+}
+
+/* Proximity: the shortest stretch of text (characters) holding a match of
+ * every distinct term, or 0 if some term is not in the text. */
+static size_t shortest_cover(const mlist *m, unsigned n_terms)
+{
+    size_t best = 0, i, j = 0;
+    unsigned have = 0, cnt[ZK_QUERY_MAX_ITEMS] = {0};
+
+    if (n_terms < 2)
+        return 0;
+    for (i = 0; i < m->n; i++) {
+        if (cnt[m->v[i].term]++ == 0)
+            have++;
+        while (have == n_terms) {
+            size_t span = m->v[i].cend - m->v[j].cstart;
+            if (best == 0 || span < best)
+                best = span ? span : 1;
+            if (--cnt[m->v[j].term] == 0)
+                have--;
+            j++;
+        }
+    }
+    return best;
+}
+
+/* ---- the query ------------------------------------------------------------
+ */
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int fill_hit(zk_searcher *s, zk_results *res, const cand *c, size_t rank,
+                    int explain)
+{
+    hit_store *h = &res->hits[res->n_hits];
+    passage_view v;
+    report *rep;
+    mlist m = {0}, sm = {0};
+    size_t len;
+    int rc;
+
+    memset(h, 0, sizeof(*h));
+    rc = zk__reader_data(s->rd, c->docid, &h->data, &len);
+    if (rc == ZK_OK)
+        rc = parse_passage(h->data, len, &v);
+    if (rc != ZK_OK) {
+        hit_free(h);
+        return rc;
+    }
+    rep = c->report != SIZE_MAX ? &s->reports[c->report] : NULL;
+    if (rep != NULL)
+        rc = load_report(s, rep);
+    if (rc == ZK_OK && res->q != NULL)
+        rc = find_matches(s, res->q, v.text, v.text_len, 0, &m);
+    if (rc == ZK_OK && res->q != NULL)
+        rc = find_matches(s, res->q, v.trail, v.trail_len, 1, &sm);
+    if (rc != ZK_OK) {
+        free(m.v);
+        free(sm.v);
+        hit_free(h);
+        return rc;
+    }
+    h->matches = m.v;
+    h->smatches = sm.v;
+    h->hit.rank = rank;
+    h->hit.score = c->score;
+    h->hit.path = rep && rep->path ? rep->path : "";
+    h->hit.title = rep && rep->title ? rep->title : "";
+    h->hit.date = rep && rep->date ? rep->date : "";
+    h->hit.report_id = rep ? rep->id : "";
+    h->hit.section = v.trail;
+    h->hit.text = v.text;
+    h->hit.len = v.text_len;
+    h->hit.line = v.line;
+    h->hit.ordinal = v.ordinal;
+    h->hit.src_start = v.start;
+    h->hit.src_end = v.end;
+    h->hit.matches = m.v;
+    h->hit.n_matches = m.n;
+    h->hit.section_matches = sm.v;
+    h->hit.n_section_matches = sm.n;
+    if (explain) {
+        static const char *const names[ZK_N_PARTS] = ZK_PART_NAMES;
+        char buf[512];
+        size_t o = 0, i;
+        o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%.4f =", c->score);
+        for (i = 0; i < ZK_N_PARTS && o < sizeof(buf); i++)
+            o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s %s %.4f",
+                                  i ? " +" : "", names[i], c->parts[i]);
+        h->explain = strdup(buf);
+        h->hit.explain = h->explain;
+    }
+    res->n_hits++;
+    return ZK_OK;
+}
+
+static int run_query(zk_searcher *s, zk_results *res,
+                     const zk_search_options *o)
+{
+    const zk__query *q = res->q;
+    item_state *st = calloc(q->n, sizeof(*st));
+    idset final = {0};
+    cand *c = NULL;
+    uint32_t *ids = NULL, *wdf = NULL, *dl = NULL;
+    wordlist words = {0};
+    size_t i, k, n, want, kept;
+    unsigned *per = NULL;
+    int rc = ZK_OK;
+
+    if (st == NULL)
+        return zk__error_oom();
+    rc = load_records(s);
+    if (rc == ZK_OK)
+        rc = evaluate(s, q, st, &final);
+    if (rc != ZK_OK)
+        goto done;
+    n = final.n;
+    res->info.passages = n;
+
+    /* per-term counts, and which term matched nothing */
+    for (k = 0, i = 0; k < q->n; k++) {
+        const zk__qitem *it = &q->items[k];
+        if (it->field != ZK_QF_TEXT || it->negated)
+            continue;
+        if (st[k].exact || n == 0) {
+            /* check the term alone (only when the query found nothing,
+             * for a term that needs checking) */
+            if (!st[k].exact) {
+                zk__query one = {(zk__qitem *)it, 1, 1};
+                zk__qitem copy = *it;
+                idset only = {0};
+                item_state one_st;
+                copy.group = 1;
+                one.items = &copy;
+                one_st = st[k];
+                rc = set_or(&only, &st[k].cand);
+                if (rc == ZK_OK)
+                    rc = verify(s, &one, &one_st, &only);
+                res->term_counts[i] = only.n;
+                set_free(&only);
+                if (rc != ZK_OK)
+                    goto done;
+            } else {
+                res->term_counts[i] = st[k].cand.n;
+            }
+        } else {
+            res->term_counts[i] = st[k].cand.n; /* candidates: at least */
+        }
+        i++;
+    }
+    if (n == 0)
+        goto done;
+
+    /* reports */
+    c = calloc(n, sizeof(*c));
+    ids = malloc(n * sizeof(*ids));
+    wdf = malloc(n * sizeof(*wdf));
+    dl = malloc(n * sizeof(*dl));
+    per = calloc(s->n_reports + 1, sizeof(*per));
+    if (c == NULL || ids == NULL || wdf == NULL || dl == NULL || per == NULL) {
+        rc = zk__error_oom();
+        goto done;
+    }
+    for (i = 0; i < n; i++) {
+        c[i].docid = final.v[i];
+        c[i].report = report_of(s, final.v[i]);
+        ids[i] = final.v[i];
+        dl[i] = (uint32_t)s->avlength;
+        if (c[i].report != SIZE_MAX && per[c[i].report]++ == 0)
+            res->info.reports++;
+    }
+
+    /* words of the query, segmented as the index was */
+    for (k = 0; rc == ZK_OK && k < q->n; k++) {
+        const zk__qitem *it = &q->items[k];
+        zk_seg_options so = ZK_SEG_OPTIONS_INIT;
+        if (it->negated ||
+            (it->field != ZK_QF_TEXT && it->field != ZK_QF_SECTION))
+            continue;
+        so.mode = ZK_SEG_SEARCH;
+        rc = zk_seg_cut(s->seg, it->norm, it->norm_len, &so, word_cb, &words);
+    }
+    for (k = 0; rc == ZK_OK && k < words.n; k++) {
+        char term[ZK_MAX_TERM + 4];
+        size_t wl = strlen(words.w[k]);
+        rc = score_term(s, words.w[k], wl, ZK_W_WORD, c, n, ids, wdf, dl,
+                        ZK_PART_WORDS);
+        if (rc == ZK_OK && wl + 1 < sizeof(term)) {
+            term[0] = ZK_P_SECTION[0];
+            memcpy(term + 1, words.w[k], wl);
+            rc = score_term(s, term, wl + 1, ZK_W_SECTION, c, n, ids, wdf, dl,
+                            ZK_PART_SECTION);
+        }
+        /* title: passages of reports whose title has the word */
+        if (rc == ZK_OK && wl + 1 < sizeof(term)) {
+            zk__plist tl = {0};
+            term[0] = ZK_P_TITLE[0];
+            memcpy(term + 1, words.w[k], wl);
+            rc = zk__reader_postlist(s->rd, term, wl + 1, 0, &tl);
+            if (rc == ZK_OK && tl.n > 0) {
+                double w = ZK_W_TITLE * idf((double)s->n_reports, (double)tl.n);
+                idset ts = {tl.ids, tl.n, tl.cap};
+                for (i = 0; i < n; i++) {
+                    if (c[i].report == SIZE_MAX ||
+                        !set_has(&ts, s->reports[c[i].report].docid))
+                        continue;
+                    c[i].parts[ZK_PART_TITLE] += w;
+                    c[i].score += w;
+                }
+            }
+            zk__plist_free(&tl);
+        }
+    }
+    /* literal n-grams of the text terms */
+    for (k = 0; rc == ZK_OK && k < q->n; k++) {
+        const zk__qitem *it = &q->items[k];
+        lit_score ls;
+        if (it->negated || it->field != ZK_QF_TEXT)
+            continue;
+        count_grams_cb_n = 0;
+        each_gram(it->norm, it->norm_len, count_grams_cb, NULL);
+        memset(&ls, 0, sizeof(ls));
+        ls.s = s;
+        ls.c = c;
+        ls.n = n;
+        ls.ids = ids;
+        ls.wdf = wdf;
+        ls.dl = dl;
+        ls.weight =
+            ZK_W_LITERAL / (double)(count_grams_cb_n ? count_grams_cb_n : 1);
+        rc = each_gram(it->norm, it->norm_len, lit_score_cb, &ls);
+    }
+    if (rc != ZK_OK)
+        goto done;
+
+    /* order: by date (newest first) or by score; proximity re-ranks the
+     * best candidates */
+    if (o->sort == ZK_SORT_DATE) {
+        rc = load_all_reports(s);
+        if (rc != ZK_OK)
+            goto done;
+        for (i = 0; i < n; i++) {
+            const report *r =
+                c[i].report != SIZE_MAX ? &s->reports[c[i].report] : NULL;
+            /* date as a number (YYYYMMDD), ahead of the score */
+            double d = 0;
+            if (r && r->date) {
+                int y = 0, m = 0, dd = 0;
+                sscanf(r->date, "%d-%d-%d", &y, &m, &dd);
+                d = y * 10000.0 + m * 100.0 + dd;
+            }
+            c[i].score = d * 1e4 + c[i].score;
+        }
+        qsort(c, n, sizeof(*c), cmp_cand_score);
+    } else {
+        unsigned n_terms = res->info.n_terms;
+        size_t top = n < ZK_RERANK ? n : ZK_RERANK;
+        qsort(c, n, sizeof(*c), cmp_cand_score);
+        for (i = 0; n_terms >= 2 && i < top && rc == ZK_OK; i++) {
+            char *data = NULL;
+            passage_view v;
+            mlist m = {0};
+            size_t dlen, span;
+            rc = zk__reader_data(s->rd, c[i].docid, &data, &dlen);
+            if (rc == ZK_OK)
+                rc = parse_passage(data, dlen, &v);
+            if (rc == ZK_OK)
+                rc = find_matches(s, q, v.text, v.text_len, 0, &m);
+            span = rc == ZK_OK ? shortest_cover(&m, n_terms) : 0;
+            if (span > 0) {
+                double b = ZK_W_NEAR * (double)(n_terms - 1) /
+                           (1.0 + (double)span / ZK_NEAR_SCALE);
+                c[i].parts[ZK_PART_NEAR] += b;
+                c[i].score += b;
+            }
+            free(m.v);
+            free(data);
+        }
+        if (rc != ZK_OK)
+            goto done;
+        qsort(c, top, sizeof(*c), cmp_cand_score);
+    }
+
+    /* the page, at most per_report passages of one report */
+    want = o->offset + (o->limit ? o->limit : 10);
+    memset(per, 0, (s->n_reports + 1) * sizeof(*per));
+    res->hits = calloc(o->limit ? o->limit : 10, sizeof(*res->hits));
+    if (res->hits == NULL) {
+        rc = zk__error_oom();
+        goto done;
+    }
+    for (i = 0, kept = 0; i < n && kept < want && rc == ZK_OK; i++) {
+        size_t r = c[i].report == SIZE_MAX ? s->n_reports : c[i].report;
+        if (o->per_report > 0 && per[r] >= o->per_report)
+            continue;
+        per[r]++;
+        kept++;
+        if (kept > o->offset)
+            rc = fill_hit(s, res, &c[i], kept, o->explain);
+    }
+done:
+    for (k = 0; k < q->n; k++)
+        set_free(&st[k].cand);
+    free(st);
+    set_free(&final);
+    words_free(&words);
+    free(c);
+    free(ids);
+    free(wdf);
+    free(dl);
+    free(per);
+    return rc;
+}
+
+int zk_searcher_query(zk_results **out, zk_searcher *s, const char *query,
+                      const zk_search_options *opts)
+{
+    static const zk_search_options defaults = ZK_SEARCH_OPTIONS_INIT;
+    zk_results *res;
+    double t0 = now_seconds();
+    size_t k;
+    int rc, attempt;
+
+    if (out == NULL || s == NULL || query == NULL)
+        return zk__error(ZK_EINVAL, "zk_searcher_query: NULL argument");
+    *out = NULL;
+    if (opts == NULL)
+        opts = &defaults;
+    if (opts->version != ZK_SEARCH_OPTIONS_VERSION)
+        return zk__error(ZK_EINVAL, "zk_search_options version %u unknown",
+                         opts->version);
+    if (opts->limit > 100000)
+        return zk__error(ZK_EINVAL, "limit %zu is too large", opts->limit);
+    res = calloc(1, sizeof(*res));
+    if (res == NULL)
+        return zk__error_oom();
+    res->s = s;
+    rc = zk__query_parse(&res->q, query);
+    if (rc != ZK_OK) {
+        zk_results_free(res);
+        return rc;
+    }
+    for (k = 0; k < res->q->n; k++)
+        if (res->q->items[k].field == ZK_QF_TEXT && !res->q->items[k].negated)
+            res->info.n_terms++;
+    res->term_counts = calloc(res->info.n_terms + 1, sizeof(*res->term_counts));
+    res->term_text = calloc(res->info.n_terms + 1, sizeof(*res->term_text));
+    if (res->term_counts == NULL || res->term_text == NULL) {
+        zk_results_free(res);
+        return zk__error_oom();
+    }
+    for (k = 0; k < res->q->n; k++) {
+        const zk__qitem *it = &res->q->items[k];
+        unsigned i = 0;
+        size_t j;
+        if (it->field != ZK_QF_TEXT || it->negated)
+            continue;
+        for (j = 0; j < k; j++)
+            i += res->q->items[j].field == ZK_QF_TEXT &&
+                 !res->q->items[j].negated;
+        res->term_text[i] = it->norm;
+    }
+    /* a writer may replace the revision being read: reopen and retry */
+    for (attempt = 0;; attempt++) {
+        rc = run_query(s, res, opts);
+        if (rc != ZK__EMODIFIED || attempt == 5)
+            break;
+        while (res->n_hits > 0)
+            hit_free(&res->hits[--res->n_hits]);
+        free(res->hits);
+        res->hits = NULL;
+        memset(&res->info, 0, sizeof(res->info));
+        for (k = 0; k < res->q->n; k++)
+            if (res->q->items[k].field == ZK_QF_TEXT &&
+                !res->q->items[k].negated)
+                res->info.n_terms++;
+        drop_records(s);
+        rc = zk__reader_reopen(s->rd);
+        if (rc == ZK_OK)
+            rc = refresh_stats(s);
+        if (rc != ZK_OK)
+            break;
+    }
+    if (rc == ZK__EMODIFIED)
+        rc = zk__error(ZK_EIO, "the index kept changing under the query");
+    if (rc != ZK_OK) {
+        zk_results_free(res);
+        return rc;
+    }
+    res->info.seconds = now_seconds() - t0;
+    *out = res;
+    return ZK_OK;
+}
+
+/* ---- snippets and context -------------------------------------------------
+ */
+
+static int is_break(const char *s, size_t i, size_t len)
+{
+    size_t l;
+    uint32_t c = zk__utf8_decode((const unsigned char *)s + i, len - i, &l);
+
+    return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == 0xFF1B ||
+           c == 0xFF0C || c == '\n' || c == 0x3001 || c == ';' || c == '!' ||
+           c == '?';
+}
+
+void zk_hit_snippet(const zk_hit *hit, size_t max_chars, size_t *start,
+                    size_t *end)
+{
+    size_t best_i = 0, best_cnt = 0, i, j = 0, a, b, chars;
+    const char *t = hit->text;
+    size_t len = hit->len;
+
+    if (start == NULL || end == NULL)
+        return;
+    *start = 0;
+    *end = len;
+    if (hit->text == NULL || max_chars == 0)
+        return;
+    /* count characters; short passages are shown whole */
+    for (i = 0, chars = 0; i < len; i++)
+        chars += ((unsigned char)t[i] & 0xC0) != 0x80;
+    if (chars <= max_chars)
+        return;
+    /* the window of max_chars characters starting at a match with the
+     * most matches in it */
+    for (i = 0; i < hit->n_matches; i++) {
+        size_t cnt = 0;
+        for (j = i; j < hit->n_matches &&
+                    hit->matches[j].cend - hit->matches[i].cstart <= max_chars;
+             j++)
+            cnt++;
+        if (cnt > best_cnt) {
+            best_cnt = cnt;
+            best_i = i;
+        }
+    }
+    if (hit->n_matches == 0) {
+        a = 0;
+    } else {
+        /* centre the matched stretch in the window */
+        size_t mc0 = hit->matches[best_i].cstart, mc1 = mc0, pad;
+        for (j = best_i;
+             j < hit->n_matches && hit->matches[j].cend - mc0 <= max_chars; j++)
+            mc1 = hit->matches[j].cend;
+        pad = (max_chars - (mc1 - mc0)) / 2;
+        a = mc0 > pad ? mc0 - pad : 0;
+    }
+    if (a + max_chars > chars)
+        a = chars - max_chars;
+    /* character index -> byte offset */
+    for (i = 0, j = 0; i < len && j < a; i++)
+        if (((unsigned char)t[i + 1] & 0xC0) != 0x80 || i + 1 == len)
+            j++;
+    b = i;
+    /* prefer to start just after a sentence or clause break close by */
+    for (i = b; i > 0 && b - i < 60; i--) {
+        if (is_break(t, i, len)) {
+            size_t l;
+            zk__utf8_decode((const unsigned char *)t + i, len - i, &l);
+            if (hit->n_matches == 0 || i + l <= hit->matches[best_i].start) {
+                b = i + l;
+                break;
+            }
+        }
+        while (i > 0 && ((unsigned char)t[i - 1] & 0xC0) == 0x80)
+            i--;
+    }
+    *start = b;
+    for (i = b, j = 0; i < len && j < max_chars; i++)
+        if (((unsigned char)t[i] & 0xC0) != 0x80)
+            j++;
+    while (i < len && ((unsigned char)t[i] & 0xC0) == 0x80)
+        i++;
+    *end = i;
+}
+
+int zk_searcher_context(zk_results **out, zk_searcher *s, const zk_hit *hit,
+                        unsigned before, unsigned after)
+{
+    zk_results *res;
+    report *rep = NULL;
+    size_t i;
+    unsigned o, first, last;
+    int rc;
+
+    if (out == NULL || s == NULL || hit == NULL)
+        return zk__error(ZK_EINVAL, "zk_searcher_context: NULL argument");
+    *out = NULL;
+    rc = load_records(s);
+    for (i = 0; rc == ZK_OK && i < s->n_reports; i++) {
+        rc = load_report(s, &s->reports[i]);
+        if (rc == ZK_OK && strcmp(s->reports[i].id, hit->report_id) == 0) {
+            rep = &s->reports[i];
+            break;
+        }
+    }
+    if (rc != ZK_OK)
+        return rc;
+    if (rep == NULL)
+        return zk__error(ZK_ENOTFOUND, "the hit's report is gone");
+    res = calloc(1, sizeof(*res));
+    if (res == NULL)
+        return zk__error_oom();
+    res->s = s;
+    res->context = 1;
+    first = hit->ordinal > before ? hit->ordinal - before : 0;
+    last = hit->ordinal + after;
+    if (last >= rep->n_passages)
+        last = rep->n_passages ? rep->n_passages - 1 : 0;
+    res->hits = calloc((size_t)(last - first) + 1, sizeof(*res->hits));
+    if (res->hits == NULL) {
+        free(res);
+        return zk__error_oom();
+    }
+    /* a report's passages are the documents just before its record in
+     * its shard, in order */
+    for (o = first; o <= last && rc == ZK_OK && rep->n_passages; o++) {
+        cand c;
+        uint32_t back = rep->n_passages - o;
+        memset(&c, 0, sizeof(c));
+        c.docid = rep->docid - back * s->n_shards;
+        c.report = (size_t)(rep - s->reports);
+        rc = fill_hit(s, res, &c, 0, 0);
+    }
+    if (rc != ZK_OK) {
+        zk_results_free(res);
+        return rc;
+    }
+    *out = res;
+    return ZK_OK;
+}

@@ -1,0 +1,54 @@
+/* search_weights.h - every ranking weight of zhiku, in one place
+ *
+ * A passage's score is the sum of these parts (zhiku-query --explain shows
+ * them):
+ *
+ *   words    ZK_W_WORD    x sum over the query's words (the query segmented
+ *                          in search mode, as the index was) of
+ *                          idf(word) x BM25 tf(word in the passage text)
+ *   literal  ZK_W_LITERAL x for each query term, the mean over its
+ *                          character n-grams of idf x BM25 tf: a signal
+ *                          that does not depend on segmentation
+ *   section  ZK_W_SECTION x the same as words, for the passage's heading
+ *                          trail: passages under a heading that names the
+ *                          topic rank up even when they do not repeat it
+ *   title    ZK_W_TITLE   x sum of idf over reports of the query words in
+ *                          the report's title
+ *   near     ZK_W_NEAR    x (terms - 1) / (1 + span / ZK_NEAR_SCALE), where
+ *                          span is the shortest stretch of text (in
+ *                          characters) holding every query term; computed
+ *                          for the ZK_RERANK best passages, which are then
+ *                          re-ranked
+ *
+ * BM25 uses k1 = ZK_BM25_K1 and b = ZK_BM25_B, the usual values; idf is
+ * log(1 + (N - n + 0.5) / (n + 0.5)) over N passages, n containing the term.
+ * The weights were tuned on bench/relevance (docs/benchmarks.md).
+ */
+#ifndef ZHIKU_SEARCH_WEIGHTS_H
+#define ZHIKU_SEARCH_WEIGHTS_H
+
+#define ZK_BM25_K1 1.2
+#define ZK_BM25_B 0.75
+
+#define ZK_W_WORD 1.0
+#define ZK_W_LITERAL 0.5
+#define ZK_W_SECTION 0.8
+#define ZK_W_TITLE 0.3
+#define ZK_W_NEAR 2.0
+#define ZK_NEAR_SCALE 8.0 /* a span of 8 characters halves the bonus */
+#define ZK_RERANK 100
+
+enum {
+    ZK_PART_WORDS,
+    ZK_PART_LITERAL,
+    ZK_PART_SECTION,
+    ZK_PART_TITLE,
+    ZK_PART_NEAR,
+    ZK_N_PARTS
+};
+#define ZK_PART_NAMES                                                          \
+    {                                                                          \
+        "words", "literal", "section", "title", "near"                         \
+    }
+
+#endif

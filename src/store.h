@@ -1,0 +1,112 @@
+/* store.h - the internal C interface to Xapian. store_xapian.cc is the only
+ * C++ translation unit; no Xapian type or exception crosses this header. */
+#ifndef ZHIKU_STORE_H
+#define ZHIKU_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A writable index (one per process: Xapian's write lock). */
+typedef struct zk__store zk__store;
+/* A Xapian document being built; may be built on any thread. */
+typedef struct zk__xdoc zk__xdoc;
+
+/* ---- documents (thread-safe: each xdoc is independent) ---- */
+
+int zk__xdoc_new(zk__xdoc **out);
+void zk__xdoc_free(zk__xdoc *d);
+/* A term at a position (1-based) with wdf 1. */
+int zk__xdoc_posting(zk__xdoc *d, const char *term, size_t len, uint32_t pos);
+/* A term without position, adding `wdf` to its count. */
+int zk__xdoc_term(zk__xdoc *d, const char *term, size_t len, uint32_t wdf);
+/* A filter term: wdf 0, so it does not count in the document length. */
+int zk__xdoc_boolean(zk__xdoc *d, const char *term, size_t len);
+int zk__xdoc_value(zk__xdoc *d, unsigned slot, const char *val, size_t len);
+int zk__xdoc_data(zk__xdoc *d, const char *data, size_t len);
+
+/* ---- the writable index ---- */
+
+/* Open the index directory for writing: `create` 0 opens an existing
+ * index, 1 creates it if missing, 2 empties it (or creates it).
+ * ZK_ELOCKED if another writer holds it, ZK_ENOTFOUND if absent and not
+ * `create`, ZK_ECORRUPT, ZK_EIO. */
+int zk__store_open(zk__store **out, const char *path, int create);
+/* Close, discarding changes since the last commit. NULL allowed. */
+void zk__store_free(zk__store *s);
+/* Number of documents (passages and report records). */
+int zk__store_doccount(zk__store *s, uint64_t *out);
+/* Metadata: *out is malloc'ed (NUL-terminated), NULL if the key is unset. */
+int zk__store_get_meta(zk__store *s, const char *key, char **out);
+int zk__store_set_meta(zk__store *s, const char *key, const char *value);
+/* Add a document (consumes `d` whatever the result). */
+int zk__store_add(zk__store *s, zk__xdoc *d);
+/* Replace the one document indexed by the unique term, or add it
+ * (consumes `d`). */
+int zk__store_replace(zk__store *s, const char *uniq, zk__xdoc *d);
+/* Delete every document indexed by `term`. */
+int zk__store_delete(zk__store *s, const char *term);
+/* Make all changes durable atomically: a crash before this returns leaves
+ * the index at the previous commit. */
+int zk__store_commit(zk__store *s);
+/* Call `cb(data, len, payload)` for the data of every document indexed
+ * by `term` (e.g. all report records). Stops if `cb` returns non-zero. */
+int zk__store_each(zk__store *s, const char *term,
+                   int (*cb)(const char *data, size_t len, void *payload),
+                   void *payload);
+/* Number of documents indexed by `term`. */
+int zk__store_termfreq(zk__store *s, const char *term, uint64_t *out);
+/* Disk usage of the index directory's files, in bytes. */
+int zk__store_size(const char *path, uint64_t *out);
+
+/* ---- the read side -------------------------------------------------- */
+
+/* An internal code: the revision being read was overwritten by a writer;
+ * reopen (zk__reader_reopen) and retry. Never returned to library users. */
+#define ZK__EMODIFIED (-100)
+
+/* A read-only view of an index directory (all its shards). */
+typedef struct zk__reader zk__reader;
+
+/* A posting list: ascending docids, with wdf and document length when
+ * asked for. */
+typedef struct zk__plist {
+    uint32_t *ids;
+    uint32_t *wdf;
+    uint32_t *len;
+    size_t n, cap;
+} zk__plist;
+
+void zk__plist_free(zk__plist *p);
+
+int zk__reader_open(zk__reader **out, const char *path);
+void zk__reader_free(zk__reader *r);
+/* Move to the latest committed revision. */
+int zk__reader_reopen(zk__reader *r);
+/* Metadata of the first shard; *out malloc'ed, NULL if unset. */
+int zk__reader_meta(zk__reader *r, const char *key, char **out);
+int zk__reader_stats(zk__reader *r, uint64_t *doccount, double *avlength,
+                     unsigned *n_shards);
+int zk__reader_termfreq(zk__reader *r, const char *term, size_t len,
+                        uint64_t *out);
+/* The whole posting list of `term` (replacing out's contents). */
+int zk__reader_postlist(zk__reader *r, const char *term, size_t len,
+                        int want_wdf, zk__plist *out);
+/* For each of the ascending docids `ids`, the term's wdf (0 if absent)
+ * and, where present, the document length. */
+int zk__reader_wdfs(zk__reader *r, const char *term, size_t len,
+                    const uint32_t *ids, size_t n, uint32_t *wdf,
+                    uint32_t *doclen);
+/* A document's data; *out malloc'ed. ZK_ENOTFOUND if there is none. */
+int zk__reader_data(zk__reader *r, uint32_t id, char **out, size_t *len);
+/* Value `slot` of document `id`; *out malloc'ed ("" if unset). */
+int zk__reader_value(zk__reader *r, uint32_t id, unsigned slot, char **out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

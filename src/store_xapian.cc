@@ -1,0 +1,510 @@
+/* store_xapian.cc - the only C++ in zhiku: store.h over Xapian 1.4.
+ *
+ * Every extern "C" entry point catches everything: Xapian exceptions are
+ * mapped to zhiku's codes (a lock to ZK_ELOCKED, corruption to ZK_ECORRUPT,
+ * a version mismatch to ZK_EVERSION, allocation failure to ZK_ENOMEM) with
+ * the exception's message, so nothing unwinds into C. The writable database
+ * holds its changes in memory until zk__store_commit(); Xapian's commit
+ * switches to a new revision atomically, so a crash at any moment leaves
+ * the last committed revision intact, and closing without commit discards.
+ */
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <xapian.h>
+
+extern "C" {
+#include "internal.h"
+#include "store.h"
+}
+
+struct zk__xdoc {
+    Xapian::Document doc;
+};
+
+/* The writer always works inside a flushed transaction: commit ends it
+ * (durably) and starts the next, and freeing cancels the open one, so
+ * changes are never committed by accident (Xapian's close() and destructor
+ * would commit them). */
+struct zk__store {
+    Xapian::WritableDatabase db;
+    bool in_txn;
+};
+
+/* Map the exception being handled to a zhiku code and message. */
+static int map_error(const char *what)
+{
+    try {
+        throw;
+    } catch (const Xapian::DatabaseLockError &e) {
+        return zk__error(ZK_ELOCKED,
+                         "%s: index is locked by another writer (%s)", what,
+                         e.get_msg().c_str());
+    } catch (const Xapian::DatabaseNotFoundError &e) {
+        return zk__error(ZK_ENOTFOUND, "%s: no index there (%s)", what,
+                         e.get_msg().c_str());
+    } catch (const Xapian::DatabaseVersionError &e) {
+        return zk__error(ZK_EVERSION, "%s: index format not supported (%s)",
+                         what, e.get_msg().c_str());
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        return zk__error(ZK_ENOTFOUND, "%s: cannot open index (%s)", what,
+                         e.get_msg().c_str());
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        return zk__error(ZK_ECORRUPT, "%s: index is corrupt (%s)", what,
+                         e.get_msg().c_str());
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        return zk__error(ZK__EMODIFIED, "%s: index changed while reading (%s)",
+                         what, e.get_msg().c_str());
+    } catch (const Xapian::DatabaseError &e) {
+        return zk__error(ZK_EIO, "%s: %s", what, e.get_msg().c_str());
+    } catch (const Xapian::Error &e) {
+        return zk__error(ZK_ERROR, "%s: %s: %s", what, e.get_type(),
+                         e.get_msg().c_str());
+    } catch (const std::bad_alloc &) {
+        return zk__error_oom();
+    } catch (const std::exception &e) {
+        return zk__error(ZK_ERROR, "%s: %s", what, e.what());
+    } catch (...) {
+        return zk__error(ZK_ERROR, "%s: unknown C++ exception", what);
+    }
+}
+
+extern "C" {
+
+int zk__xdoc_new(zk__xdoc **out)
+{
+    try {
+        *out = new zk__xdoc();
+        return ZK_OK;
+    } catch (...) {
+        *out = NULL;
+        return map_error("document");
+    }
+}
+
+void zk__xdoc_free(zk__xdoc *d)
+{
+    delete d;
+}
+
+int zk__xdoc_posting(zk__xdoc *d, const char *term, size_t len, uint32_t pos)
+{
+    try {
+        d->doc.add_posting(std::string(term, len), pos);
+        return ZK_OK;
+    } catch (...) {
+        return map_error("document");
+    }
+}
+
+int zk__xdoc_term(zk__xdoc *d, const char *term, size_t len, uint32_t wdf)
+{
+    try {
+        d->doc.add_term(std::string(term, len), wdf);
+        return ZK_OK;
+    } catch (...) {
+        return map_error("document");
+    }
+}
+
+int zk__xdoc_boolean(zk__xdoc *d, const char *term, size_t len)
+{
+    try {
+        d->doc.add_boolean_term(std::string(term, len));
+        return ZK_OK;
+    } catch (...) {
+        return map_error("document");
+    }
+}
+
+int zk__xdoc_value(zk__xdoc *d, unsigned slot, const char *val, size_t len)
+{
+    try {
+        d->doc.add_value(slot, std::string(val, len));
+        return ZK_OK;
+    } catch (...) {
+        return map_error("document");
+    }
+}
+
+int zk__xdoc_data(zk__xdoc *d, const char *data, size_t len)
+{
+    try {
+        d->doc.set_data(std::string(data, len));
+        return ZK_OK;
+    } catch (...) {
+        return map_error("document");
+    }
+}
+
+int zk__store_open(zk__store **out, const char *path, int create)
+{
+    *out = NULL;
+    try {
+        int flags = create == 2   ? Xapian::DB_CREATE_OR_OVERWRITE
+                    : create == 1 ? Xapian::DB_CREATE_OR_OPEN
+                                  : Xapian::DB_OPEN;
+        *out = new zk__store{
+            Xapian::WritableDatabase(path, flags | Xapian::DB_BACKEND_GLASS),
+            false};
+        (*out)->db.begin_transaction(true);
+        (*out)->in_txn = true;
+        return ZK_OK;
+    } catch (...) {
+        return map_error(path);
+    }
+}
+
+void zk__store_free(zk__store *s)
+{
+    if (s == NULL)
+        return;
+    try {
+        if (s->in_txn)
+            s->db.cancel_transaction();
+        s->db.close();
+    } catch (...) {
+        /* nothing to report to: the caller is discarding the handle */
+    }
+    delete s;
+}
+
+int zk__store_doccount(zk__store *s, uint64_t *out)
+{
+    try {
+        *out = s->db.get_doccount();
+        return ZK_OK;
+    } catch (...) {
+        return map_error("index");
+    }
+}
+
+int zk__store_get_meta(zk__store *s, const char *key, char **out)
+{
+    *out = NULL;
+    try {
+        std::string v = s->db.get_metadata(key);
+        if (v.empty())
+            return ZK_OK;
+        *out = static_cast<char *>(malloc(v.size() + 1));
+        if (*out == NULL)
+            return zk__error_oom();
+        memcpy(*out, v.data(), v.size());
+        (*out)[v.size()] = '\0';
+        return ZK_OK;
+    } catch (...) {
+        return map_error("index metadata");
+    }
+}
+
+int zk__store_set_meta(zk__store *s, const char *key, const char *value)
+{
+    try {
+        s->db.set_metadata(key, value);
+        return ZK_OK;
+    } catch (...) {
+        return map_error("index metadata");
+    }
+}
+
+int zk__store_add(zk__store *s, zk__xdoc *d)
+{
+    int rc = ZK_OK;
+    try {
+        s->db.add_document(d->doc);
+    } catch (...) {
+        rc = map_error("adding a passage");
+    }
+    delete d;
+    return rc;
+}
+
+int zk__store_replace(zk__store *s, const char *uniq, zk__xdoc *d)
+{
+    int rc = ZK_OK;
+    try {
+        s->db.replace_document(uniq, d->doc);
+    } catch (...) {
+        rc = map_error("replacing a report record");
+    }
+    delete d;
+    return rc;
+}
+
+int zk__store_delete(zk__store *s, const char *term)
+{
+    try {
+        s->db.delete_document(term);
+        return ZK_OK;
+    } catch (...) {
+        return map_error("deleting a report");
+    }
+}
+
+int zk__store_commit(zk__store *s)
+{
+    try {
+        s->in_txn = false;
+        s->db.commit_transaction();
+        s->db.begin_transaction(true);
+        s->in_txn = true;
+        return ZK_OK;
+    } catch (...) {
+        return map_error("committing the index");
+    }
+}
+
+int zk__store_each(zk__store *s, const char *term,
+                   int (*cb)(const char *data, size_t len, void *payload),
+                   void *payload)
+{
+    try {
+        for (Xapian::PostingIterator p = s->db.postlist_begin(term);
+             p != s->db.postlist_end(term); ++p) {
+            std::string data = s->db.get_document(*p).get_data();
+            int r = cb(data.data(), data.size(), payload);
+            if (r != 0)
+                return r;
+        }
+        return ZK_OK;
+    } catch (...) {
+        return map_error("reading the index");
+    }
+}
+
+int zk__store_termfreq(zk__store *s, const char *term, uint64_t *out)
+{
+    try {
+        *out = s->db.get_termfreq(term);
+        return ZK_OK;
+    } catch (...) {
+        return map_error("reading the index");
+    }
+}
+
+int zk__store_size(const char *path, uint64_t *out)
+{
+    DIR *dir = opendir(path);
+    struct dirent *e;
+    std::string base(path);
+
+    *out = 0;
+    if (dir == NULL)
+        return zk__error(ZK_ENOTFOUND, "%s: cannot list the index", path);
+    while ((e = readdir(dir)) != NULL) {
+        struct stat st;
+        std::string p = base + "/" + e->d_name;
+        if (stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+            *out += (uint64_t)st.st_size;
+    }
+    closedir(dir);
+    return ZK_OK;
+}
+
+/* ---- the read side ---------------------------------------------------- */
+
+struct zk__reader {
+    Xapian::Database db;
+};
+
+void zk__plist_free(zk__plist *p)
+{
+    free(p->ids);
+    free(p->wdf);
+    free(p->len);
+    memset(p, 0, sizeof(*p));
+}
+
+static int plist_reserve(zk__plist *p, size_t n, int want_wdf)
+{
+    if (n <= p->cap)
+        return ZK_OK;
+    size_t cap = p->cap ? p->cap : 64;
+    while (cap < n)
+        cap *= 2;
+    void *a = realloc(p->ids, cap * sizeof(uint32_t));
+    if (a == NULL)
+        return zk__error_oom();
+    p->ids = static_cast<uint32_t *>(a);
+    if (want_wdf) {
+        a = realloc(p->wdf, cap * sizeof(uint32_t));
+        if (a == NULL)
+            return zk__error_oom();
+        p->wdf = static_cast<uint32_t *>(a);
+        a = realloc(p->len, cap * sizeof(uint32_t));
+        if (a == NULL)
+            return zk__error_oom();
+        p->len = static_cast<uint32_t *>(a);
+    }
+    p->cap = cap;
+    return ZK_OK;
+}
+
+int zk__reader_open(zk__reader **out, const char *path)
+{
+    *out = NULL;
+    try {
+        *out = new zk__reader{Xapian::Database(path)};
+        return ZK_OK;
+    } catch (...) {
+        return map_error(path);
+    }
+}
+
+void zk__reader_free(zk__reader *r)
+{
+    delete r;
+}
+
+int zk__reader_reopen(zk__reader *r)
+{
+    try {
+        r->db.reopen();
+        return ZK_OK;
+    } catch (...) {
+        return map_error("index");
+    }
+}
+
+int zk__reader_meta(zk__reader *r, const char *key, char **out)
+{
+    *out = NULL;
+    try {
+        std::string v = r->db.get_metadata(key);
+        if (v.empty())
+            return ZK_OK;
+        *out = static_cast<char *>(malloc(v.size() + 1));
+        if (*out == NULL)
+            return zk__error_oom();
+        memcpy(*out, v.data(), v.size());
+        (*out)[v.size()] = '\0';
+        return ZK_OK;
+    } catch (...) {
+        return map_error("index metadata");
+    }
+}
+
+int zk__reader_stats(zk__reader *r, uint64_t *doccount, double *avlength,
+                     unsigned *n_shards)
+{
+    try {
+        *doccount = r->db.get_doccount();
+        *avlength = r->db.get_avlength();
+        *n_shards = (unsigned)r->db.size();
+        return ZK_OK;
+    } catch (...) {
+        return map_error("index");
+    }
+}
+
+int zk__reader_termfreq(zk__reader *r, const char *term, size_t len,
+                        uint64_t *out)
+{
+    try {
+        *out = r->db.get_termfreq(std::string(term, len));
+        return ZK_OK;
+    } catch (...) {
+        return map_error("index");
+    }
+}
+
+int zk__reader_postlist(zk__reader *r, const char *term, size_t len,
+                        int want_wdf, zk__plist *out)
+{
+    out->n = 0;
+    try {
+        std::string t(term, len);
+        Xapian::doccount tf = r->db.get_termfreq(t);
+        if (tf == 0)
+            return ZK_OK;
+        int rc = plist_reserve(out, tf, want_wdf);
+        if (rc != ZK_OK)
+            return rc;
+        for (Xapian::PostingIterator p = r->db.postlist_begin(t);
+             p != r->db.postlist_end(t); ++p) {
+            if (out->n == out->cap) {
+                rc = plist_reserve(out, out->n + 1, want_wdf);
+                if (rc != ZK_OK)
+                    return rc;
+            }
+            out->ids[out->n] = *p;
+            if (want_wdf) {
+                out->wdf[out->n] = p.get_wdf();
+                out->len[out->n] = p.get_doclength();
+            }
+            out->n++;
+        }
+        return ZK_OK;
+    } catch (...) {
+        return map_error("reading the index");
+    }
+}
+
+int zk__reader_wdfs(zk__reader *r, const char *term, size_t len,
+                    const uint32_t *ids, size_t n, uint32_t *wdf,
+                    uint32_t *doclen)
+{
+    try {
+        std::string t(term, len);
+        Xapian::PostingIterator p = r->db.postlist_begin(t);
+        Xapian::PostingIterator end = r->db.postlist_end(t);
+        for (size_t i = 0; i < n; i++) {
+            wdf[i] = 0;
+            if (p == end)
+                continue;
+            if (*p < ids[i])
+                p.skip_to(ids[i]);
+            if (p != end && *p == ids[i]) {
+                wdf[i] = p.get_wdf();
+                if (doclen != NULL)
+                    doclen[i] = p.get_doclength();
+            }
+        }
+        return ZK_OK;
+    } catch (...) {
+        return map_error("reading the index");
+    }
+}
+
+int zk__reader_data(zk__reader *r, uint32_t id, char **out, size_t *len)
+{
+    *out = NULL;
+    try {
+        std::string d = r->db.get_document(id).get_data();
+        *out = static_cast<char *>(malloc(d.size() + 1));
+        if (*out == NULL)
+            return zk__error_oom();
+        memcpy(*out, d.data(), d.size());
+        (*out)[d.size()] = '\0';
+        *len = d.size();
+        return ZK_OK;
+    } catch (const Xapian::DocNotFoundError &) {
+        return zk__error(ZK_ENOTFOUND, "document %u is gone", (unsigned)id);
+    } catch (...) {
+        return map_error("reading the index");
+    }
+}
+
+int zk__reader_value(zk__reader *r, uint32_t id, unsigned slot, char **out)
+{
+    *out = NULL;
+    try {
+        std::string v = r->db.get_document(id).get_value(slot);
+        *out = static_cast<char *>(malloc(v.size() + 1));
+        if (*out == NULL)
+            return zk__error_oom();
+        memcpy(*out, v.data(), v.size());
+        (*out)[v.size()] = '\0';
+        return ZK_OK;
+    } catch (const Xapian::DocNotFoundError &) {
+        return zk__error(ZK_ENOTFOUND, "document %u is gone", (unsigned)id);
+    } catch (...) {
+        return map_error("reading the index");
+    }
+}
+
+} /* extern "C" */
