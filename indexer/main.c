@@ -43,7 +43,7 @@ static const char usage_text[] =
     "      --rebuild         empty the index first (after a dictionary "
     "change)\n"
     "  -j, --threads=N       worker threads (default: one per core)\n"
-    "      --batch-mb=N      commit after every N MB of input (default 32)\n"
+    "      --batch-mb=N      commit after every N MB of input (default 16)\n"
     "  -v, --verbose         one line per file\n"
     "  -q, --quiet           no progress, only errors and the summary\n"
     "  -s, --stats           print the index's statistics\n"

@@ -39,7 +39,7 @@
 #include "report.h"
 #include "store.h"
 
-#define DEFAULT_BATCH_BYTES (32u << 20)
+#define DEFAULT_BATCH_BYTES (16u << 20) /* ~200 MB of Xapian pending changes */
 #define MAX_PENDING 16 /* finished reports waiting for the writer */
 
 /* ---- small strings ------------------------------------------------------- */

@@ -793,6 +793,7 @@ int zk__report_parse(zk__report **out, const char *text, size_t len, int format,
     rc = line_table(&c.src);
     if (rc == ZK_OK)
         rc = zk__rmeta_front(c.r, c.src.s, c.src.len, &body);
+    c.meta.front_title = c.r->title != NULL;
     if (rc == ZK_OK) {
         c.body_line = zk__rsrc_line(&c.src, body);
         if (format == ZK_FORMAT_MARKDOWN)

@@ -152,6 +152,8 @@ typedef struct zk__rmeta {
     int text_date_prec; /* 1 year, 2 month, 3 day */
     int want_abstract;  /* a bare "摘要" label: the next block is it */
     char *prev;         /* previous short block, for "…令" + "第N号" */
+    char *named_title; /* a 项目名称/课题名称/成果名称 line's value */
+    int front_title;   /* the front matter gave the title */
 } zk__rmeta;
 
 /* Parse YAML front matter at the very start of s; *body is set to the

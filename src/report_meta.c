@@ -22,7 +22,7 @@
 /* Longest author, organisation or document number value, in characters. */
 #define META_SHORT_MAX 60
 
-enum { F_AUTHOR, F_ORG, F_KEYWORDS, F_ABSTRACT, F_DOCNO };
+enum { F_AUTHOR, F_ORG, F_KEYWORDS, F_ABSTRACT, F_DOCNO, F_TITLE };
 
 /* Longer labels first where one starts another (所在单位 before 单位). */
 static const struct {
@@ -43,9 +43,11 @@ static const struct {
     {"关键词", F_KEYWORDS},   {"关键字", F_KEYWORDS},
     {"主题词", F_KEYWORDS},   {"内容摘要", F_ABSTRACT},
     {"内容提要", F_ABSTRACT}, {"摘要", F_ABSTRACT},
-    {"立项编号", F_DOCNO},    {"项目编号", F_DOCNO},
-    {"课题编号", F_DOCNO},    {"批准号", F_DOCNO},
-    {"发文字号", F_DOCNO},    {"文号", F_DOCNO},
+    {"项目名称", F_TITLE},    {"课题名称", F_TITLE},
+    {"成果名称", F_TITLE},    {"立项编号", F_DOCNO},
+    {"项目编号", F_DOCNO},    {"课题编号", F_DOCNO},
+    {"批准号", F_DOCNO},      {"发文字号", F_DOCNO},
+    {"文号", F_DOCNO},
 };
 
 static char **field(zk__report *r, int f)
@@ -722,6 +724,20 @@ static int label_line(zk__rmeta *m, zk__report *r, const char *s, size_t n)
                 m->want_abstract = 1;
             return ZK_OK;
         }
+        if (labels[i].field == F_TITLE) {
+            /* a research form's 项目名称 names the work better than the
+             * form's own heading: it becomes the title at the end */
+            if (m->named_title == NULL) {
+                size_t a = v, b = n;
+                zk__rtrim(s, &a, &b);
+                if (a < b) {
+                    m->named_title = zk__rclean(s + a, b - a, ZK_RN_NONE, 0, 0);
+                    if (m->named_title == NULL)
+                        return ZK_ENOMEM;
+                }
+            }
+            return ZK_OK;
+        }
         return set_field(r, labels[i].field, s + v, n - v);
     }
     return ZK_OK;
@@ -796,6 +812,11 @@ int zk__rmeta_finish(zk__rmeta *m, zk__report *r, const char *filename)
 {
     int y, mo, d, k;
 
+    if (m->named_title != NULL && !m->front_title && m->named_title[0]) {
+        free(r->title);
+        r->title = m->named_title;
+        m->named_title = NULL;
+    }
     if (r->date != NULL)
         return ZK_OK;
     k = filename != NULL ? name_date(filename, &y, &mo, &d) : 0;
@@ -821,5 +842,6 @@ void zk__rmeta_free(zk__rmeta *m)
 {
     free(m->text_date);
     free(m->prev);
+    free(m->named_title);
     memset(m, 0, sizeof(*m));
 }

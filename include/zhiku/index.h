@@ -151,7 +151,7 @@ typedef struct zk_update_options {
     const char *encoding; /**< force an encoding; NULL detects per file */
     int prune;            /**< 1: remove reports whose files are gone */
     int threads;          /**< worker threads; 0: one per core */
-    uint64_t batch_bytes; /**< commit after this much input (0: 32 MiB) */
+    uint64_t batch_bytes; /**< commit after this much input (0: 16 MiB) */
     zk_progress_cb progress;
     void *payload;
 } zk_update_options;
