@@ -26,10 +26,11 @@ enum {
 enum { OUT_TEXT, OUT_JSON, OUT_JSONL, OUT_COUNT, OUT_FILES };
 
 static const char usage_text[] =
-    "usage: zhiku-query [OPTION]... QUERY...\n"
+    "usage: zhiku-query [OPTION]... [--] QUERY...\n"
     "Search a zhiku index and print the best passages, with the report and\n"
     "section they sit in and every match highlighted. The arguments are\n"
-    "joined into one query (see docs/query-syntax.md):\n"
+    "joined into one query (see docs/query-syntax.md); options come first,\n"
+    "and -- ends them when the query starts with '-':\n"
     "  城乡耦合 共同富裕      both must occur (in the text or its headings)\n"
     "  乡村振兴 OR 共同富裕   either\n"
     "  发展 -疫情             exclude\n"
@@ -257,7 +258,8 @@ int main(int argc, char **argv)
     size_t snippet = 160, context = 0, v;
     int c, rc, out = OUT_TEXT, use_colour, ret = EXIT_MATCH, first = 1;
 
-    while ((c = getopt_long(argc, argv, "i:n:r:C:clhV", longopts, NULL)) !=
+    /* "+": options end at the query, so "发展 -疫情" excludes 疫情 */
+    while ((c = getopt_long(argc, argv, "+i:n:r:C:clhV", longopts, NULL)) !=
            -1) {
         switch (c) {
         case 'i':
@@ -431,9 +433,11 @@ int main(int argc, char **argv)
                             "query (each term alone matches)\n");
     }
     if (out == OUT_COUNT)
-        printf("%llu passages in %llu reports\n",
+        printf("%llu passage%s in %llu report%s\n",
                (unsigned long long)info->passages,
-               (unsigned long long)info->reports);
+               info->passages == 1 ? "" : "s",
+               (unsigned long long)info->reports,
+               info->reports == 1 ? "" : "s");
     else if (out == OUT_TEXT)
         printf("%llu passage%s in %llu report%s (%.1f ms)\n",
                (unsigned long long)info->passages,
