@@ -43,7 +43,10 @@ static const char usage_text[] =
     "      --rebuild         empty the index first (after a dictionary "
     "change)\n"
     "  -j, --threads=N       worker threads (default: one per core)\n"
-    "      --batch-mb=N      commit after every N MB of input (default 16)\n"
+    "      --batch-mb=N      commit after every N MB of input (default 2)\n"
+    "      --compact         compact the index at the end (it is done by\n"
+    "                        itself after a run that wrote a fifth of it)\n"
+    "      --no-compact      never compact\n"
     "  -v, --verbose         one line per file\n"
     "  -q, --quiet           no progress, only errors and the summary\n"
     "  -s, --stats           print the index's statistics\n"
@@ -182,6 +185,8 @@ int main(int argc, char **argv)
         {"rebuild", no_argument, NULL, 'R'},
         {"threads", required_argument, NULL, 'j'},
         {"batch-mb", required_argument, NULL, 'B'},
+        {"compact", no_argument, NULL, 'K'},
+        {"no-compact", no_argument, NULL, 'k'},
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
         {"stats", no_argument, NULL, 's'},
@@ -237,6 +242,12 @@ int main(int argc, char **argv)
                 return EXIT_USAGE;
             }
             uopts.batch_bytes = (uint64_t)atoi(optarg) << 20;
+            break;
+        case 'K':
+            uopts.compact = 1;
+            break;
+        case 'k':
+            uopts.compact = -1;
             break;
         case 'v':
             u.verbose = 1;

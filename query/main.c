@@ -142,8 +142,22 @@ static void print_hit_text(const zk_hit *h, size_t snippet, int use_colour,
     }
     if (h->section[0]) {
         printf("%s   %s", prefix, use_colour ? st->section : "");
-        print_marked(h->section, 0, strlen(h->section), h->section_matches,
-                     h->n_section_matches, st, 0);
+        if (use_colour) { /* a match inside the cyan trail: back to cyan */
+            size_t i, pos = 0, len = strlen(h->section);
+            for (i = 0; i < h->n_section_matches; i++) {
+                const zk_match *m = &h->section_matches[i];
+                if (m->start < pos)
+                    continue;
+                fwrite(h->section + pos, 1, m->start - pos, stdout);
+                printf("%s%.*s%s%s", st->match, (int)(m->end - m->start),
+                       h->section + m->start, st->reset, st->section);
+                pos = m->end;
+            }
+            fwrite(h->section + pos, 1, len - pos, stdout);
+        } else {
+            print_marked(h->section, 0, strlen(h->section), h->section_matches,
+                         h->n_section_matches, st, 0);
+        }
         printf("%s\n", use_colour ? st->reset : "");
     }
     printf("%s   %s%s:%u%s\n", prefix, use_colour ? st->path : "", h->path,
@@ -433,11 +447,10 @@ int main(int argc, char **argv)
                             "query (each term alone matches)\n");
     }
     if (out == OUT_COUNT)
-        printf("%llu passage%s in %llu report%s\n",
-               (unsigned long long)info->passages,
-               info->passages == 1 ? "" : "s",
-               (unsigned long long)info->reports,
-               info->reports == 1 ? "" : "s");
+        printf(
+            "%llu passage%s in %llu report%s\n",
+            (unsigned long long)info->passages, info->passages == 1 ? "" : "s",
+            (unsigned long long)info->reports, info->reports == 1 ? "" : "s");
     else if (out == OUT_TEXT)
         printf("%llu passage%s in %llu report%s (%.1f ms)\n",
                (unsigned long long)info->passages,

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,7 +40,12 @@
 #include "report.h"
 #include "store.h"
 
-#define DEFAULT_BATCH_BYTES (16u << 20) /* ~200 MB of Xapian pending changes */
+/* Commit after this much input (per index; each shard gets its share).
+ * Xapian keeps pending changes in std::maps whose every insert costs more
+ * as they grow: small batches index faster and in less memory (measured:
+ * 1 MiB per shard 1.18 MB/s and 86 MB peak, 8 MiB per shard 0.68 MB/s and
+ * 316 MB), and Xapian's commit is cheap enough to pay often. */
+#define DEFAULT_BATCH_BYTES (2u << 20)
 #define MAX_PENDING 16 /* finished reports waiting for the writer */
 
 /* ---- small strings ------------------------------------------------------- */
@@ -194,7 +200,9 @@ typedef struct rec_map {
 struct zk_index {
     char *path;
     zk__store *shards[ZK_MAX_SHARDS]; /* a report lives in one shard */
+    char names[ZK_MAX_SHARDS][32];    /* their folders, from the stub */
     unsigned n_shards;
+    int lock_fd;            /* zhiku's writer lock, or -1 */
     pthread_mutex_t rec_mu; /* guards recs while shard writers run */
     int rec_mu_init;
     zk_dict *dict;
@@ -443,14 +451,27 @@ static int token_is_word(const zk_token *t)
     return c != ZK_CP_INVALID && is_indexable_char(c);
 }
 
+/* Characters in a token (code points). */
+static size_t token_chars(const zk_token *t)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < t->len; i++)
+        n += ((unsigned char)t->text[i] & 0xC0) != 0x80;
+    return n;
+}
+
 /* Word terms, counted (wdf) but without positions: Xapian's write cost and
  * half of an index's size are positions, and proximity is scored at query
- * time from the passage text instead (docs/indexing.md). */
+ * time from the passage text instead. Words of one or two characters (most
+ * Chinese words) are not stored again: the literal layer holds each
+ * character and character pair, and the searcher ranks such words by those
+ * terms (docs/indexing.md). */
 static int word_cb(const zk_token *t, void *payload)
 {
     builder *b = payload;
 
-    if (!token_is_word(t))
+    if (!token_is_word(t) || token_chars(t) <= 2)
         return 0;
     b->rc = zk__xdoc_term(b->doc, t->text, t->len, 1);
     return b->rc != ZK_OK;
@@ -480,10 +501,10 @@ static int is_ws(uint32_t c)
 }
 
 /* The literal layer: every character and adjacent pair of normalised
- * text, counted (wdf) but without positions. It decides which passages
- * match (docs/indexing.md), and its counts give a ranking signal that does
- * not depend on segmentation. */
-static int add_literals(builder *b, const char *s, size_t n)
+ * text, without positions; counted (wdf) when `counted`, else as filter
+ * terms. It decides which passages match (docs/indexing.md), and its counts
+ * give a ranking signal that does not depend on segmentation. */
+static int add_literals(builder *b, const char *s, size_t n, int counted)
 {
     char term[1 + 8];
     size_t i = 0, l, pl = 0;
@@ -499,11 +520,13 @@ static int add_literals(builder *b, const char *s, size_t n)
             continue;
         }
         memcpy(term + 1, s + i, l);
-        rc = zk__xdoc_term(b->doc, term, 1 + l, 1);
+        rc = counted ? zk__xdoc_term(b->doc, term, 1 + l, 1)
+                     : zk__xdoc_boolean(b->doc, term, 1 + l);
         if (rc == ZK_OK && prev != NULL) {
             memcpy(term + 1, prev, pl);
             memcpy(term + 1 + pl, s + i, l);
-            rc = zk__xdoc_term(b->doc, term, 1 + pl + l, 1);
+            rc = counted ? zk__xdoc_term(b->doc, term, 1 + pl + l, 1)
+                         : zk__xdoc_boolean(b->doc, term, 1 + pl + l);
         }
         prev = s + i;
         pl = l;
@@ -594,14 +617,8 @@ static int build_passage(builder *b, const job *j, const zk__report *rep,
     if (rc != ZK_OK)
         return rc;
     rc = add_common(b, j, rep);
-    /* words of the text, positional */
-    if (rc == ZK_OK)
-        rc = zk__normalize_into(&b->norm, &b->norm_cap, p->text, p->text_len);
-    if (rc == ZK_OK)
-        rc = cut_into(b, b->norm.text, b->norm.len, word_cb);
-    if (rc == ZK_OK)
-        rc = add_literals(b, b->norm.text, b->norm.len);
-    /* the heading trail: section words and literals */
+    /* the heading trail first: its section words, and its literals as
+     * filter terms (wdf 0), so that literal counts are the text's alone */
     if (rc == ZK_OK && p->trail[0] != '\0') {
         rc = zk__normalize_into(&b->norm, &b->norm_cap, p->trail,
                                 strlen(p->trail));
@@ -609,8 +626,15 @@ static int build_passage(builder *b, const job *j, const zk__report *rep,
         if (rc == ZK_OK)
             rc = cut_into(b, b->norm.text, b->norm.len, prefixed_cb);
         if (rc == ZK_OK)
-            rc = add_literals(b, b->norm.text, b->norm.len);
+            rc = add_literals(b, b->norm.text, b->norm.len, 0);
     }
+    /* the text: words and counted literals */
+    if (rc == ZK_OK)
+        rc = zk__normalize_into(&b->norm, &b->norm_cap, p->text, p->text_len);
+    if (rc == ZK_OK)
+        rc = cut_into(b, b->norm.text, b->norm.len, word_cb);
+    if (rc == ZK_OK)
+        rc = add_literals(b, b->norm.text, b->norm.len, 1);
     snprintf(num, sizeof(num), "%010u", (unsigned)p->ordinal);
     if (rc == ZK_OK)
         rc = zk__xdoc_value(b->doc, ZK_SLOT_ORDINAL, num, 10);
@@ -974,8 +998,9 @@ done:
     return rc;
 }
 
-/* The number of shards the stub file of index `path` lists; 0 if none. */
-static unsigned read_stub(const char *path)
+/* Read the stub: the shard folder names it lists, in order. Returns the
+ * number of shards, 0 if there is no stub. */
+static unsigned read_stub(const char *path, char names[][32])
 {
     char file[PATH_MAX], line[256];
     unsigned n = 0;
@@ -985,15 +1010,25 @@ static unsigned read_stub(const char *path)
     f = fopen(file, "r");
     if (f == NULL)
         return 0;
-    while (fgets(line, sizeof(line), f) != NULL)
-        if (strncmp(line, "glass shard", 11) == 0)
-            n++;
+    while (n < ZK_MAX_SHARDS && fgets(line, sizeof(line), f) != NULL) {
+        char *name = line + 6;
+        size_t l;
+        if (strncmp(line, "glass shard", 11) != 0)
+            continue;
+        l = strcspn(name, "\r\n");
+        if (l == 0 || l >= 32 || memchr(name, '/', l) != NULL)
+            continue;
+        memcpy(names[n], name, l);
+        names[n][l] = '\0';
+        n++;
+    }
     fclose(f);
-    return n > ZK_MAX_SHARDS ? ZK_MAX_SHARDS : n;
+    return n;
 }
 
-/* Write the stub atomically (temporary file, fsync, rename). */
-static int write_stub(const char *path, unsigned n)
+/* Write the stub atomically (temporary file, fsync, rename): a reader
+ * sees the old list of shards or the new one, never a mix. */
+static int write_stub(const char *path, unsigned n, char names[][32])
 {
     char file[PATH_MAX], tmp[PATH_MAX];
     unsigned i;
@@ -1006,7 +1041,7 @@ static int write_stub(const char *path, unsigned n)
     if (f == NULL)
         return zk__error(ZK_EIO, "%s: %s", tmp, strerror(errno));
     for (i = 0; i < n; i++)
-        fprintf(f, "glass shard%u\n", i);
+        fprintf(f, "glass %s\n", names[i]);
     ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
     ok = fclose(f) == 0 && ok;
     if (!ok || rename(tmp, file) != 0) {
@@ -1017,10 +1052,74 @@ static int write_stub(const char *path, unsigned n)
     return ZK_OK;
 }
 
+/* Remove a folder and the files in it (a Xapian shard has no subfolders). */
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    if (d == NULL)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        char f[PATH_MAX];
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(f, sizeof(f), "%s/%s", dir, e->d_name);
+        unlink(f);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+/* Shard folders the stub does not list: left by a compaction that a crash
+ * interrupted. Only the writer, holding the lock, removes them. */
+static void remove_stray_shards(zk_index *ix)
+{
+    DIR *d = opendir(ix->path);
+    struct dirent *e;
+    unsigned i;
+
+    if (d == NULL)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        int listed = 0;
+        char dir[PATH_MAX];
+        if (strncmp(e->d_name, "shard", 5) != 0)
+            continue;
+        for (i = 0; i < ix->n_shards; i++)
+            listed |= strcmp(ix->names[i], e->d_name) == 0;
+        if (listed)
+            continue;
+        snprintf(dir, sizeof(dir), "%s/%s", ix->path, e->d_name);
+        remove_dir(dir);
+    }
+    closedir(d);
+}
+
+/* Take zhiku's own writer lock (held as long as `ix` lives), so that a
+ * second writer fails at once, even while shards are being swapped. */
+static int lock_index(zk_index *ix)
+{
+    char file[PATH_MAX];
+
+    snprintf(file, sizeof(file), "%s/%s", ix->path, ZK_LOCK_NAME);
+    ix->lock_fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (ix->lock_fd < 0)
+        return zk__error(
+            errno == EACCES || errno == EROFS ? ZK_EIO : ZK_ENOTFOUND,
+            "%s: cannot open the lock file: %s", file, strerror(errno));
+    if (flock(ix->lock_fd, LOCK_EX | LOCK_NB) != 0)
+        return zk__error(ZK_ELOCKED,
+                         "%s: index is locked by another writer (another "
+                         "zhiku-index is running on it)",
+                         ix->path);
+    return ZK_OK;
+}
+
 /* Open every shard for writing, creating the index if asked. */
 static int open_shards(zk_index *ix, int create, int rebuild)
 {
-    unsigned n = read_stub(ix->path), i;
+    unsigned n = read_stub(ix->path, ix->names), i;
     int fresh = n == 0, rc = ZK_OK;
 
     if (fresh && !create) {
@@ -1033,13 +1132,19 @@ static int open_shards(zk_index *ix, int create, int rebuild)
         return zk__error(ZK_ENOTFOUND, "%s: not a zhiku index (no %s file)",
                          ix->path, ZK_STUB_NAME);
     }
-    if (fresh)
+    rc = lock_index(ix);
+    if (rc != ZK_OK)
+        return rc;
+    if (fresh) {
         n = ZK_DEFAULT_SHARDS;
+        for (i = 0; i < n; i++)
+            snprintf(ix->names[i], sizeof(ix->names[i]), "shard%u", i);
+    }
     pthread_mutex_init(&ix->rec_mu, NULL);
     ix->rec_mu_init = 1;
     for (i = 0; rc == ZK_OK && i < n; i++) {
         char dir[PATH_MAX];
-        snprintf(dir, sizeof(dir), "%s/shard%u", ix->path, i);
+        snprintf(dir, sizeof(dir), "%s/%s", ix->path, ix->names[i]);
         rc = zk__store_open(&ix->shards[i], dir, rebuild ? 2 : fresh ? 1 : 0);
         if (rc == ZK_OK)
             ix->n_shards = i + 1;
@@ -1048,7 +1153,57 @@ static int open_shards(zk_index *ix, int create, int rebuild)
         rc = zk__error(ZK_ECORRUPT, "%s: index has no shards", ix->path);
     /* the stub last: a reader never finds it before its shards */
     if (rc == ZK_OK && fresh)
-        rc = write_stub(ix->path, n);
+        rc = write_stub(ix->path, n, ix->names);
+    if (rc == ZK_OK)
+        remove_stray_shards(ix);
+    return rc;
+}
+
+int zk_index_compact(zk_index *ix)
+{
+    char names[ZK_MAX_SHARDS][32];
+    unsigned i;
+    int rc = ZK_OK;
+
+    if (ix == NULL)
+        return zk__error(ZK_EINVAL, "zk_index_compact: NULL index");
+    /* 1. commit, and write a compacted copy of each shard beside it */
+    for (i = 0; rc == ZK_OK && i < ix->n_shards; i++) {
+        char dir[PATH_MAX];
+        unsigned gen = 0;
+        const char *dot = strchr(ix->names[i], '.');
+        if (dot != NULL && dot[1] == 'g')
+            gen = (unsigned)atoi(dot + 2);
+        snprintf(names[i], sizeof(names[i]), "shard%u.g%u", i, gen + 1);
+        snprintf(dir, sizeof(dir), "%s/%s", ix->path, names[i]);
+        remove_dir(dir); /* a leftover of an interrupted compaction */
+        rc = zk__store_commit(ix->shards[i]);
+        if (rc == ZK_OK)
+            rc = zk__store_compact(ix->shards[i], dir);
+    }
+    /* 2. switch the stub to the copies in one atomic rename */
+    if (rc == ZK_OK)
+        rc = write_stub(ix->path, ix->n_shards, names);
+    if (rc != ZK_OK) {
+        for (i = 0; i < ix->n_shards; i++) {
+            char dir[PATH_MAX];
+            snprintf(dir, sizeof(dir), "%s/%s", ix->path, names[i]);
+            remove_dir(dir);
+        }
+        return rc;
+    }
+    /* 3. write to the copies from now on; remove the old shards (readers
+     * that still have them open keep reading them until they reopen) */
+    for (i = 0; rc == ZK_OK && i < ix->n_shards; i++) {
+        char dir[PATH_MAX];
+        zk__store_free(ix->shards[i]);
+        ix->shards[i] = NULL;
+        snprintf(dir, sizeof(dir), "%s/%s", ix->path, ix->names[i]);
+        remove_dir(dir);
+        memcpy(ix->names[i], names[i], sizeof(names[i]));
+        snprintf(dir, sizeof(dir), "%s/%s", ix->path, ix->names[i]);
+        rc = zk__store_open(&ix->shards[i], dir, 0);
+    }
     return rc;
 }
 
@@ -1073,6 +1228,7 @@ int zk_index_open(zk_index **out, const char *path,
     ix = calloc(1, sizeof(*ix));
     if (ix == NULL)
         return zk__error_oom();
+    ix->lock_fd = -1;
     ix->path = xstrdup(path);
     rc = ix->path ? ZK_OK : ZK_ENOMEM;
     if (rc == ZK_OK)
@@ -1124,6 +1280,8 @@ void zk_index_free(zk_index *ix)
         for (i = 0; i < ix->n_shards; i++)
             zk__store_free(ix->shards[i]);
     }
+    if (ix->lock_fd >= 0)
+        close(ix->lock_fd); /* releases the lock */
     if (ix->rec_mu_init)
         pthread_mutex_destroy(&ix->rec_mu);
     zk_seg_free(ix->seg);
@@ -1915,6 +2073,17 @@ int zk_index_update(zk_index *ix, const char *const *paths, size_t n_paths,
     }
     if (rc == ZK_OK)
         rc = zk_index_commit(ix);
+    /* compact after a run that wrote a large part of the index */
+    if (rc == ZK_OK && !stopped && opts->compact >= 0) {
+        uint64_t total = 0, n = 0;
+        for (s = 0; rc == ZK_OK && s < ix->n_shards; s++) {
+            rc = zk__store_termfreq(ix->shards[s], ZK_T_PASSAGE, &n);
+            total += n;
+        }
+        if (rc == ZK_OK && (opts->compact > 0 ||
+                            (st.passages > 0 && st.passages * 5 >= total)))
+            rc = zk_index_compact(ix);
+    }
     if (rc == ZK_OK && stopped)
         rc = zk__error(ZK_EUSER, "indexing stopped by the callback");
 done:
@@ -1965,7 +2134,7 @@ int zk_index_info_get(zk_index_info *out, zk_index *ix)
         if (rc == ZK_OK)
             rc = zk__store_each(ix->shards[i], ZK_T_RECORD, sum_sizes,
                                 &out->text_bytes);
-        snprintf(dir, sizeof(dir), "%s/shard%u", ix->path, i);
+        snprintf(dir, sizeof(dir), "%s/%s", ix->path, ix->names[i]);
         if (rc == ZK_OK)
             rc = zk__store_size(dir, &n);
         out->disk_bytes += n;

@@ -33,12 +33,14 @@
 #define ZK_META_NORMALIZE "zhiku.normalize"
 
 /* An index directory holds shards "shard0", "shard1", ... (Xapian glass
- * databases written in parallel, one writer thread each; a report lives in
+ * databases; after a compaction "shard0.g1" and so on)
+ * written in parallel, one writer thread each; a report lives in
  * the shard its id picks) and a Xapian stub file XAPIANDB listing them, so
  * any Xapian reader opens the directory as one database. */
 #define ZK_MAX_SHARDS 8
 #define ZK_DEFAULT_SHARDS 2
 #define ZK_STUB_NAME "XAPIANDB"
+#define ZK_LOCK_NAME "zhiku.lock" /* flock()ed by the one writer */
 
 /* Longest word term kept (bytes); Xapian's limit is 245 with prefixes. */
 #define ZK_MAX_TERM 160

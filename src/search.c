@@ -171,6 +171,8 @@ struct zk_searcher {
     uint32_t *by_shard[ZK_MAX_SHARDS]; /* indexes into reports */
     size_t n_by_shard[ZK_MAX_SHARDS];
     int records_loaded, all_loaded;
+    struct stat stub; /* the stub file when opened: a compaction replaces
+                         it, and the searcher then reopens */
     zk_norm nb, nb2;
     size_t nb_cap, nb2_cap;
 };
@@ -438,6 +440,8 @@ int zk_searcher_open(zk_searcher **out, const char *path, const char *dict_path)
         return zk__error_oom();
     s->path = strdup(path);
     rc = s->path ? ZK_OK : zk__error_oom();
+    if (rc == ZK_OK && stat(stub, &s->stub) != 0)
+        rc = zk__error(ZK_ENOTFOUND, "%s: %s", stub, strerror(errno));
     if (rc == ZK_OK)
         rc = zk__reader_open(&s->rd, path);
     if (rc == ZK_OK)
@@ -1364,9 +1368,19 @@ static int run_query(zk_searcher *s, zk_results *res,
     }
     for (k = 0; rc == ZK_OK && k < words.n; k++) {
         char term[ZK_MAX_TERM + 4];
-        size_t wl = strlen(words.w[k]);
-        rc = score_term(s, words.w[k], wl, ZK_W_WORD, c, n, ids, wdf, dl,
-                        ZK_PART_WORDS);
+        size_t wl = strlen(words.w[k]), wc = 0, j;
+        for (j = 0; j < wl; j++)
+            wc += ((unsigned char)words.w[k][j] & 0xC0) != 0x80;
+        /* words of one or two characters live in the literal layer */
+        if (wc <= 2 && wl + 1 < sizeof(term)) {
+            term[0] = ZK_P_LITERAL[0];
+            memcpy(term + 1, words.w[k], wl);
+            rc = score_term(s, term, wl + 1, ZK_W_WORD, c, n, ids, wdf, dl,
+                            ZK_PART_WORDS);
+        } else {
+            rc = score_term(s, words.w[k], wl, ZK_W_WORD, c, n, ids, wdf, dl,
+                            ZK_PART_WORDS);
+        }
         if (rc == ZK_OK && wl + 1 < sizeof(term)) {
             term[0] = ZK_P_SECTION[0];
             memcpy(term + 1, words.w[k], wl);
@@ -1541,6 +1555,32 @@ int zk_searcher_query(zk_results **out, zk_searcher *s, const char *query,
             i += res->q->items[j].field == ZK_QF_TEXT &&
                  !res->q->items[j].negated;
         res->term_text[i] = it->norm;
+    }
+    /* a compaction replaced the shards: read the new ones */
+    {
+        char stub[PATH_MAX];
+        struct stat st;
+        snprintf(stub, sizeof(stub), "%s/%s", s->path, ZK_STUB_NAME);
+        if (stat(stub, &st) == 0 &&
+            (st.st_ino != s->stub.st_ino ||
+             st.st_mtim.tv_sec != s->stub.st_mtim.tv_sec ||
+             st.st_mtim.tv_nsec != s->stub.st_mtim.tv_nsec)) {
+            zk__reader *rd = NULL;
+            rc = zk__reader_open(&rd, s->path);
+            if (rc != ZK_OK) {
+                zk_results_free(res);
+                return rc;
+            }
+            zk__reader_free(s->rd);
+            s->rd = rd;
+            s->stub = st;
+            drop_records(s);
+            rc = refresh_stats(s);
+            if (rc != ZK_OK) {
+                zk_results_free(res);
+                return rc;
+            }
+        }
     }
     /* a writer may replace the revision being read: reopen and retry */
     for (attempt = 0;; attempt++) {

@@ -59,6 +59,8 @@ int zk__store_each(zk__store *s, const char *term,
                    void *payload);
 /* Number of documents indexed by `term`. */
 int zk__store_termfreq(zk__store *s, const char *term, uint64_t *out);
+/* Write a compacted copy of the last commit into the new folder `dir`. */
+int zk__store_compact(zk__store *s, const char *dir);
 /* Disk usage of the index directory's files, in bytes. */
 int zk__store_size(const char *path, uint64_t *out);
 

@@ -258,6 +258,16 @@ int zk__store_commit(zk__store *s)
     }
 }
 
+int zk__store_compact(zk__store *s, const char *dir)
+{
+    try {
+        s->db.compact(dir);
+        return ZK_OK;
+    } catch (...) {
+        return map_error("compacting the index");
+    }
+}
+
 int zk__store_each(zk__store *s, const char *term,
                    int (*cb)(const char *data, size_t len, void *payload),
                    void *payload)

@@ -151,7 +151,10 @@ typedef struct zk_update_options {
     const char *encoding; /**< force an encoding; NULL detects per file */
     int prune;            /**< 1: remove reports whose files are gone */
     int threads;          /**< worker threads; 0: one per core */
-    uint64_t batch_bytes; /**< commit after this much input (0: 16 MiB) */
+    uint64_t batch_bytes; /**< commit after this much input (0: 2 MiB) */
+    int compact;          /**< 1: compact at the end; -1: never; 0 (the
+                               default): when the run wrote at least a
+                               fifth of the index's passages */
     zk_progress_cb progress;
     void *payload;
 } zk_update_options;
@@ -159,7 +162,7 @@ typedef struct zk_update_options {
 #define ZK_UPDATE_OPTIONS_VERSION 1
 #define ZK_UPDATE_OPTIONS_INIT                                                 \
     {                                                                          \
-        ZK_UPDATE_OPTIONS_VERSION, NULL, 0, 0, 0, NULL, NULL                   \
+        ZK_UPDATE_OPTIONS_VERSION, NULL, 0, 0, 0, 0, NULL, NULL                \
     }
 
 /**
@@ -180,6 +183,16 @@ typedef struct zk_update_options {
 ZK_EXTERN int zk_index_update(zk_index *ix, const char *const *paths,
                               size_t n_paths, const zk_update_options *opts,
                               zk_update_stats *stats);
+
+/**
+ * Rewrite every shard compactly (Xapian's compaction: full B-tree blocks,
+ * about 40% smaller and faster to search), after committing. The switch to
+ * the compacted shards is atomic; searchers pick them up at their next
+ * query. zk_index_update() does this by itself after a run that wrote a
+ * large part of the index.
+ * @return ZK_OK; ZK_EIO (e.g. no room on the disk; the index is unchanged)
+ */
+ZK_EXTERN int zk_index_compact(zk_index *ix);
 
 /** Facts about an index. */
 typedef struct zk_index_info {
