@@ -409,6 +409,16 @@ def build(r):
     notes.append("zhiku indexes with %d worker threads by default; both "
                  "peers use one.%s" % (ncpu, " The `-j 1` row compares one "
                                        "thread with one." if has_j1 else ""))
+    if zw > 0:
+        notes.append("zhiku-index kept %.2f cores busy on average with its "
+                     "%d threads (CPU seconds over wall seconds)%s."
+                     % (zcpu / zw, ncpu,
+                        "; with `-j 1`, %.2f" % (z1cpu / z1w)
+                        if has_j1 and z1w > 0 else ""))
+    if has_j1 and z1w < zw:
+        notes.append("zhiku-index was faster with one thread than with its "
+                     "default %d: %.1f s against %.1f s wall, %.1f against "
+                     "%.1f CPU seconds." % (ncpu, z1w, zw, z1cpu, zcpu))
     busy = [(label, wall / cpu) for label, wall, cpu in
             (("FTS5", fw, fcpu), ("Xapian", xw, xcpu)) if cpu > 0]
     if any(x > 1.2 for _, x in busy):

@@ -71,7 +71,7 @@ fi
 
 # --------------------------------------------------------------- work dir
 if [ -z "$work" ]; then
-    work=$(mktemp -d /tmp/zhiku-index-bench.XXXXXX)
+    work=$(mktemp -d /tmp/zk-ibench.XXXXXX)
 else
     mkdir -p "$work"
     work=$(cd "$work" && pwd)
@@ -153,13 +153,20 @@ zhiku_ok() {
     rc=$(cat "$res/$1.rc")
     if [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
         cat "$res/$1.err" >&2
-        echo "run-index.sh: zhiku-index failed (status $rc)" >&2
+        if [ "$rc" = 4 ]; then
+            echo "run-index.sh: zhiku-index was interrupted (by a signal from outside)" >&2
+        else
+            echo "run-index.sh: zhiku-index failed (status $rc)" >&2
+        fi
         exit 1
     fi
 }
 
 # --------------------------------------------------------------- zhiku
-ix=$work/zhiku-index
+# (No "zhiku-index" in these paths, so that a `pkill -f zhiku-index` meant
+# for another indexer does not stop this script.)
+ix=$work/zk
+rm -rf "$ix" "$work/zk-j1" "$work/zk-compact"
 log "zhiku-index: full index (default threads)"
 timed zhiku "$zk" -q -i "$ix" "${args[@]}" || true
 zhiku_ok zhiku
@@ -175,17 +182,17 @@ du -sb "$ix" | cut -f1 >"$res/zhiku-rerun.size"
 
 log "xapian-compact on zhiku's index"
 "$TIME" -f '%e %M %U %S' -o "$res/zhiku-compact.time" \
-    xapian-compact "$ix" "$work/zhiku-compact" >"$res/zhiku-compact.out" 2>&1
-du -sb "$work/zhiku-compact" | cut -f1 >"$res/zhiku-compact.size"
-rm -rf "$work/zhiku-compact"
+    xapian-compact "$ix" "$work/zk-compact" >"$res/zhiku-compact.out" 2>&1
+du -sb "$work/zk-compact" | cut -f1 >"$res/zhiku-compact.size"
+rm -rf "$work/zk-compact"
 
 if [ "$j1" = 1 ]; then
     log "zhiku-index: full index, one thread (-j 1)"
-    timed zhiku-j1 "$zk" -q -j 1 -i "$work/zhiku-j1" "${args[@]}" || true
+    timed zhiku-j1 "$zk" -q -j 1 -i "$work/zk-j1" "${args[@]}" || true
     zhiku_ok zhiku-j1
     cat "$res/zhiku-j1.out" >&2
-    du -sb "$work/zhiku-j1" | cut -f1 >"$res/zhiku-j1.size"
-    rm -rf "$work/zhiku-j1"
+    du -sb "$work/zk-j1" | cut -f1 >"$res/zhiku-j1.size"
+    rm -rf "$work/zk-j1"
 fi
 
 # --------------------------------------------------------------- peers

@@ -53,6 +53,8 @@ static const char usage_text[] =
     "      --json             one JSON document\n"
     "      --jsonl            one JSON object per passage\n"
     "  -c, --count            only count matching passages and reports\n"
+    "                         (exactly; the total line of a normal search\n"
+    "                         may be an estimate, marked \"about\")\n"
     "  -l, --files            only list matching reports' files\n"
     "      --color=WHEN       auto (default), always or never; NO_COLOR\n"
     "                         turns auto off\n"
@@ -364,8 +366,10 @@ int main(int argc, char **argv)
         ret = EXIT_INDEX;
         goto done;
     }
-    if (out == OUT_COUNT || out == OUT_FILES)
+    if (out == OUT_COUNT || out == OUT_FILES) {
         so.limit = 1;
+        so.exact_counts = 1;
+    }
     rc = zk_searcher_query(&r, s, query, &so);
     if (rc == ZK_OK && out == OUT_FILES) {
         /* every matching report once */
@@ -387,10 +391,11 @@ int main(int argc, char **argv)
     if (out == OUT_JSON) {
         printf("{\"query\":");
         zk_cli_json_string(stdout, query, strlen(query));
-        printf(",\"passages\":%llu,\"reports\":%llu,\"seconds\":%.6f,"
-               "\"hits\":[",
+        printf(",\"passages\":%llu,\"reports\":%llu,\"exact\":%s,"
+               "\"seconds\":%.6f,\"hits\":[",
                (unsigned long long)info->passages,
-               (unsigned long long)info->reports, info->seconds);
+               (unsigned long long)info->reports,
+               info->exact ? "true" : "false", info->seconds);
     }
     while ((rc = zk_results_next(&hit, r)) == ZK_OK) {
         if (out == OUT_FILES) {
@@ -452,8 +457,8 @@ int main(int argc, char **argv)
             (unsigned long long)info->passages, info->passages == 1 ? "" : "s",
             (unsigned long long)info->reports, info->reports == 1 ? "" : "s");
     else if (out == OUT_TEXT)
-        printf("%llu passage%s in %llu report%s (%.1f ms)\n",
-               (unsigned long long)info->passages,
+        printf("%s%llu passage%s in %llu report%s (%.1f ms)\n",
+               info->exact ? "" : "about ", (unsigned long long)info->passages,
                info->passages == 1 ? "" : "s",
                (unsigned long long)info->reports, info->reports == 1 ? "" : "s",
                info->seconds * 1000);

@@ -480,11 +480,17 @@ void zk_searcher_free(zk_searcher *s)
 /* ---- results
  * ---------------------------------------------------------------*/
 
+/* Candidate sets up to this size are always checked whole, so that small
+ * results have exact counts; larger ones are checked only as far as the
+ * page needs, unless exact counts are asked for. */
+#define ZK_EXACT_BELOW 64
+
 typedef struct cand {
     uint32_t docid;
     size_t report; /* index into s->reports */
     double score;
     double parts[ZK_N_PARTS];
+    unsigned char verified, rejected; /* checked lazily, see doc_ok() */
 } cand;
 
 typedef struct hit_store {
@@ -837,97 +843,101 @@ static int literal_in(const zk__qitem *it, const zk_norm *nt,
     return memmem(ntr->text, ntr->len, it->norm, it->norm_len) != NULL;
 }
 
-/* Check the candidates that need it: keep a passage when every group has
- * an item that holds, and no excluded item holds. */
+static int need_verify(const zk__query *q, const item_state *st)
+{
+    size_t k;
+
+    for (k = 0; k < q->n; k++)
+        if (!st[k].exact)
+            return 1;
+    return 0;
+}
+
+/* Is candidate `id` a match? Every group needs an item that holds, and no
+ * excluded item may hold; items that need checking are checked against the
+ * passage's normalised text and trail (read once). */
+static int doc_ok(zk_searcher *s, const zk__query *q, const item_state *st,
+                  uint32_t id, int *ok)
+{
+    size_t k, len;
+    unsigned g;
+    char *data = NULL;
+    passage_view v;
+    int keep = 1, have_norm = 0, rc = ZK_OK;
+
+#define NORMALISE()                                                            \
+    do {                                                                       \
+        if (!have_norm) {                                                      \
+            rc = zk__reader_data(s->rd, id, &data, &len);                      \
+            if (rc == ZK_OK)                                                   \
+                rc = parse_passage(data, len, &v);                             \
+            if (rc == ZK_OK)                                                   \
+                rc = zk__normalize_into(&s->nb, &s->nb_cap, v.text,            \
+                                        v.text_len);                           \
+            if (rc == ZK_OK)                                                   \
+                rc = zk__normalize_into(&s->nb2, &s->nb2_cap, v.trail,         \
+                                        v.trail_len);                          \
+            have_norm = rc == ZK_OK;                                           \
+        }                                                                      \
+    } while (0)
+    for (g = 1; g <= q->n_groups && keep && rc == ZK_OK; g++) {
+        int any = 0, member_group = 0;
+        for (k = 0; k < q->n && !any && rc == ZK_OK; k++) {
+            const zk__qitem *it = &q->items[k];
+            if (it->group != g || it->negated)
+                continue;
+            member_group = 1;
+            if (!set_has(&st[k].cand, id))
+                continue;
+            if (st[k].exact) {
+                any = 1;
+                continue;
+            }
+            NORMALISE();
+            if (rc == ZK_OK)
+                any = literal_in(it, &s->nb, &s->nb2);
+        }
+        if (member_group && !any)
+            keep = 0;
+    }
+    for (k = 0; keep && rc == ZK_OK && k < q->n; k++) {
+        const zk__qitem *it = &q->items[k];
+        if (!it->negated || st[k].exact || !set_has(&st[k].cand, id))
+            continue;
+        NORMALISE();
+        if (rc == ZK_OK && literal_in(it, &s->nb, &s->nb2))
+            keep = 0;
+    }
+#undef NORMALISE
+    free(data);
+    if (rc == ZK_ENOTFOUND) {
+        rc = ZK_OK; /* deleted under us: not a match */
+        keep = 0;
+    }
+    *ok = keep;
+    return rc;
+}
+
+/* Check every candidate (for exact counts). */
 static int verify(zk_searcher *s, const zk__query *q, item_state *st,
                   idset *final)
 {
-    size_t i, o = 0, k;
-    int need = 0, rc = ZK_OK;
-    char *data;
-    size_t len;
+    size_t i, o = 0;
+    int rc = ZK_OK, ok;
 
-    for (k = 0; k < q->n; k++)
-        need |= !st[k].exact;
-    if (!need)
+    if (!need_verify(q, st))
         return ZK_OK;
     for (i = 0; i < final->n && rc == ZK_OK; i++) {
-        uint32_t id = final->v[i];
-        passage_view v;
-        int keep = 1, have_norm = 0;
-        unsigned g;
-
-        data = NULL;
-        /* groups */
-        for (g = 1; g <= q->n_groups && keep; g++) {
-            int any = 0, member_group = 0;
-            for (k = 0; k < q->n && !any; k++) {
-                const zk__qitem *it = &q->items[k];
-                if (it->group != g || it->negated)
-                    continue;
-                member_group = 1;
-                if (!set_has(&st[k].cand, id))
-                    continue;
-                if (st[k].exact) {
-                    any = 1;
-                    continue;
-                }
-                if (!have_norm) {
-                    rc = zk__reader_data(s->rd, id, &data, &len);
-                    if (rc == ZK_OK)
-                        rc = parse_passage(data, len, &v);
-                    if (rc == ZK_OK)
-                        rc = zk__normalize_into(&s->nb, &s->nb_cap, v.text,
-                                                v.text_len);
-                    if (rc == ZK_OK)
-                        rc = zk__normalize_into(&s->nb2, &s->nb2_cap, v.trail,
-                                                v.trail_len);
-                    if (rc != ZK_OK)
-                        break;
-                    have_norm = 1;
-                }
-                any = literal_in(it, &s->nb, &s->nb2);
-            }
-            if (rc != ZK_OK)
-                break;
-            if (member_group && !any)
-                keep = 0;
-        }
-        /* exclusions that need checking */
-        for (k = 0; keep && rc == ZK_OK && k < q->n; k++) {
-            const zk__qitem *it = &q->items[k];
-            if (!it->negated || st[k].exact || !set_has(&st[k].cand, id))
-                continue;
-            if (!have_norm) {
-                rc = zk__reader_data(s->rd, id, &data, &len);
-                if (rc == ZK_OK)
-                    rc = parse_passage(data, len, &v);
-                if (rc == ZK_OK)
-                    rc = zk__normalize_into(&s->nb, &s->nb_cap, v.text,
-                                            v.text_len);
-                if (rc == ZK_OK)
-                    rc = zk__normalize_into(&s->nb2, &s->nb2_cap, v.trail,
-                                            v.trail_len);
-                if (rc != ZK_OK)
-                    break;
-                have_norm = 1;
-            }
-            if (literal_in(it, &s->nb, &s->nb2))
-                keep = 0;
-        }
-        free(data);
-        if (rc == ZK_ENOTFOUND) {
-            rc = ZK_OK; /* deleted under us: not a match */
-            keep = 0;
-        }
-        if (keep)
-            final->v[o++] = id;
+        rc = doc_ok(s, q, st, final->v[i], &ok);
+        if (ok)
+            final->v[o++] = final->v[i];
     }
     final->n = o;
     return rc;
 }
 
-/* The passages matching the whole query. */
+/* The candidates for the whole query: a superset of its matches, exact
+ * when no item needs checking (see doc_ok()). */
 static int evaluate(zk_searcher *s, const zk__query *q, item_state *st,
                     idset *final)
 {
@@ -961,12 +971,10 @@ static int evaluate(zk_searcher *s, const zk__query *q, item_state *st,
         }
         set_free(&u);
     }
-    /* exact exclusions now; the others in verify() */
+    /* exact exclusions now; the others when candidates are checked */
     for (k = 0; rc == ZK_OK && k < q->n; k++)
         if (q->items[k].negated && st[k].exact)
             set_minus(final, &st[k].cand);
-    if (rc == ZK_OK)
-        rc = verify(s, q, st, final);
     return rc;
 }
 
@@ -1036,59 +1044,136 @@ static double bm25(double wdf, double len, double avlen)
     return wdf * (k1 + 1) / (wdf + k1 * (1 - b + b * len / avlen));
 }
 
-/* Add weight * idf * bm25 of `term` to each candidate's part `part`. */
-static int score_term(zk_searcher *s, const char *term, size_t len,
-                      double weight, cand *c, size_t n, uint32_t *ids,
-                      uint32_t *wdf, uint32_t *dl, int part)
+/* The ranking terms of a query, each once, with what it adds to: one term
+ * may count for several parts (a two-character word is also the literal
+ * n-gram of the term it comes from). */
+typedef struct rterm {
+    char *term;
+    size_t len;
+    double weight[ZK_N_PARTS];
+} rterm;
+
+typedef struct rterms {
+    rterm *v;
+    size_t n, cap;
+} rterms;
+
+static void rterms_free(rterms *t)
+{
+    size_t i;
+
+    for (i = 0; i < t->n; i++)
+        free(t->v[i].term);
+    free(t->v);
+    memset(t, 0, sizeof(*t));
+}
+
+static int rterms_add(rterms *t, const char *term, size_t len, int part,
+                      double w)
+{
+    size_t i;
+
+    for (i = 0; i < t->n; i++)
+        if (t->v[i].len == len && memcmp(t->v[i].term, term, len) == 0) {
+            t->v[i].weight[part] += w;
+            return ZK_OK;
+        }
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        rterm *v = realloc(t->v, cap * sizeof(*v));
+        if (v == NULL)
+            return zk__error_oom();
+        t->v = v;
+        t->cap = cap;
+    }
+    memset(&t->v[t->n], 0, sizeof(t->v[t->n]));
+    t->v[t->n].term = xstrndup(term, len);
+    if (t->v[t->n].term == NULL)
+        return zk__error_oom();
+    t->v[t->n].len = len;
+    t->v[t->n].weight[part] = w;
+    t->n++;
+    return ZK_OK;
+}
+
+/* Add each part's weight x idf x BM25 of term `t` to the candidates (their
+ * docids ascending in ids). A term whose posting list is not much longer
+ * than the candidate list is read whole and merged; otherwise the list is
+ * skipped through candidate by candidate. */
+static int score_rterm(zk_searcher *s, const rterm *t, cand *c, size_t n,
+                       const uint32_t *ids, uint32_t *wdf, uint32_t *dl,
+                       zk__plist *pl)
 {
     uint64_t tf = 0;
-    double w;
-    size_t i;
-    int rc = zk__reader_termfreq(s->rd, term, len, &tf);
+    double w[ZK_N_PARTS], idfv;
+    size_t i, j, p;
+    int rc = zk__reader_termfreq(s->rd, t->term, t->len, &tf);
 
     if (rc != ZK_OK || tf == 0)
         return rc;
-    rc = zk__reader_wdfs(s->rd, term, len, ids, n, wdf, dl);
+    idfv = idf((double)s->n_passages, (double)tf);
+    for (p = 0; p < ZK_N_PARTS; p++)
+        w[p] = t->weight[p] * idfv;
+    if (tf <= 8 * (uint64_t)n) {
+        rc = zk__reader_postlist(s->rd, t->term, t->len, 1, pl);
+        if (rc != ZK_OK)
+            return rc;
+        for (i = 0, j = 0; i < n && j < pl->n;) {
+            if (ids[i] < pl->ids[j]) {
+                i++;
+            } else if (ids[i] > pl->ids[j]) {
+                j++;
+            } else {
+                double b = bm25(pl->wdf[j], pl->len[j], s->avlength);
+                for (p = 0; p < ZK_N_PARTS; p++) {
+                    c[i].parts[p] += w[p] * b;
+                    c[i].score += w[p] * b;
+                }
+                i++;
+                j++;
+            }
+        }
+        return ZK_OK;
+    }
+    rc = zk__reader_wdfs(s->rd, t->term, t->len, ids, n, wdf, dl);
     if (rc != ZK_OK)
         return rc;
-    w = weight * idf((double)s->n_passages, (double)tf);
     for (i = 0; i < n; i++) {
-        double v;
+        double b;
         if (wdf[i] == 0)
             continue;
-        v = w * bm25(wdf[i], dl[i], s->avlength);
-        c[i].parts[part] += v;
-        c[i].score += v;
+        b = bm25(wdf[i], dl[i], s->avlength);
+        for (p = 0; p < ZK_N_PARTS; p++) {
+            c[i].parts[p] += w[p] * b;
+            c[i].score += w[p] * b;
+        }
     }
     return ZK_OK;
 }
 
-typedef struct lit_score {
-    zk_searcher *s;
-    cand *c;
-    size_t n;
-    uint32_t *ids, *wdf, *dl;
+typedef struct gram_list {
+    rterms *t;
     double weight;
+    size_t count;
     int rc;
-} lit_score;
+} gram_list;
 
-static int lit_score_cb(const char *term, size_t len, void *payload)
+static int gram_count_cb(const char *term, size_t len, void *payload)
 {
-    lit_score *l = payload;
+    gram_list *g = payload;
 
-    l->rc = score_term(l->s, term, len, l->weight, l->c, l->n, l->ids, l->wdf,
-                       l->dl, ZK_PART_LITERAL);
-    return l->rc;
-}
-
-static size_t count_grams_cb_n;
-static int count_grams_cb(const char *term, size_t len, void *payload)
-{
     (void)term;
     (void)len;
-    (void)payload;
-    count_grams_cb_n++;
+    g->count++;
     return 0;
+}
+
+static int gram_add_cb(const char *term, size_t len, void *payload)
+{
+    gram_list *g = payload;
+
+    g->rc = rterms_add(g->t, term, len, ZK_PART_LITERAL, g->weight);
+    return g->rc;
 }
 
 static int cmp_cand_score(const void *a, const void *b)
@@ -1280,6 +1365,48 @@ static int fill_hit(zk_searcher *s, zk_results *res, const cand *c, size_t rank,
     return ZK_OK;
 }
 
+static void sift_down(cand *h, size_t m, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, w = i;
+        cand t;
+        /* the root is the worst of the kept: cmp > 0 means worse */
+        if (l < m && cmp_cand_score(&h[l], &h[w]) > 0)
+            w = l;
+        if (r < m && cmp_cand_score(&h[r], &h[w]) > 0)
+            w = r;
+        if (w == i)
+            return;
+        t = h[i];
+        h[i] = h[w];
+        h[w] = t;
+        i = w;
+    }
+}
+
+/* Move the `m` best candidates to the front of c[0..n), best first; the
+ * others stay behind them in any order. O(n log m). */
+static void select_top(cand *c, size_t n, size_t m)
+{
+    size_t i;
+
+    if (m >= n || m == 0) {
+        qsort(c, n, sizeof(*c), cmp_cand_score);
+        return;
+    }
+    for (i = m / 2; i-- > 0;)
+        sift_down(c, m, i);
+    for (i = m; i < n; i++) {
+        if (cmp_cand_score(&c[i], &c[0]) < 0) { /* better than the worst */
+            cand t = c[0];
+            c[0] = c[i];
+            c[i] = t;
+            sift_down(c, m, 0);
+        }
+    }
+    qsort(c, m, sizeof(*c), cmp_cand_score);
+}
+
 static int run_query(zk_searcher *s, zk_results *res,
                      const zk_search_options *o)
 {
@@ -1289,61 +1416,63 @@ static int run_query(zk_searcher *s, zk_results *res,
     cand *c = NULL;
     uint32_t *ids = NULL, *wdf = NULL, *dl = NULL;
     wordlist words = {0};
-    size_t i, k, n, want, kept;
-    unsigned *per = NULL;
-    int rc = ZK_OK;
+    rterms rt = {0};
+    zk__plist pl = {0};
+    size_t i, k, n, want, kept, top, sorted, verified = 0, accepted = 0;
+    unsigned *per = NULL, *seen = NULL;
+    uint64_t reports_cand = 0, reports_ok = 0;
+    int rc = ZK_OK, lazy;
 
     if (st == NULL)
         return zk__error_oom();
     rc = load_records(s);
     if (rc == ZK_OK)
         rc = evaluate(s, q, st, &final);
+    /* exact counts: check every candidate now; otherwise only as many as
+     * the page needs, best first, and estimate the totals */
+    lazy = rc == ZK_OK && need_verify(q, st) && !o->exact_counts &&
+           final.n > ZK_EXACT_BELOW;
+    if (rc == ZK_OK && !lazy)
+        rc = verify(s, q, st, &final);
     if (rc != ZK_OK)
         goto done;
     n = final.n;
-    res->info.passages = n;
 
     /* per-term counts, and which term matched nothing */
     for (k = 0, i = 0; k < q->n; k++) {
         const zk__qitem *it = &q->items[k];
         if (it->field != ZK_QF_TEXT || it->negated)
             continue;
-        if (st[k].exact || n == 0) {
-            /* check the term alone (only when the query found nothing,
-             * for a term that needs checking) */
-            if (!st[k].exact) {
-                zk__query one = {(zk__qitem *)it, 1, 1};
-                zk__qitem copy = *it;
-                idset only = {0};
-                item_state one_st;
-                copy.group = 1;
-                one.items = &copy;
-                one_st = st[k];
-                rc = set_or(&only, &st[k].cand);
-                if (rc == ZK_OK)
-                    rc = verify(s, &one, &one_st, &only);
-                res->term_counts[i] = only.n;
-                set_free(&only);
-                if (rc != ZK_OK)
-                    goto done;
-            } else {
-                res->term_counts[i] = st[k].cand.n;
-            }
-        } else {
-            res->term_counts[i] = st[k].cand.n; /* candidates: at least */
+        res->term_counts[i] = st[k].cand.n; /* exact, or candidates */
+        if (!st[k].exact && n == 0) {
+            zk__query one = {NULL, 1, 1};
+            zk__qitem copy = *it;
+            idset only = {0};
+            copy.group = 1;
+            one.items = &copy;
+            rc = set_or(&only, &st[k].cand);
+            if (rc == ZK_OK)
+                rc = verify(s, &one, &st[k], &only);
+            res->term_counts[i] = only.n;
+            set_free(&only);
+            if (rc != ZK_OK)
+                goto done;
         }
         i++;
     }
-    if (n == 0)
+    if (n == 0) {
+        res->info.exact = 1;
         goto done;
+    }
 
-    /* reports */
     c = calloc(n, sizeof(*c));
     ids = malloc(n * sizeof(*ids));
     wdf = malloc(n * sizeof(*wdf));
     dl = malloc(n * sizeof(*dl));
     per = calloc(s->n_reports + 1, sizeof(*per));
-    if (c == NULL || ids == NULL || wdf == NULL || dl == NULL || per == NULL) {
+    seen = calloc(s->n_reports + 1, sizeof(*seen));
+    if (c == NULL || ids == NULL || wdf == NULL || dl == NULL || per == NULL ||
+        seen == NULL) {
         rc = zk__error_oom();
         goto done;
     }
@@ -1351,12 +1480,13 @@ static int run_query(zk_searcher *s, zk_results *res,
         c[i].docid = final.v[i];
         c[i].report = report_of(s, final.v[i]);
         ids[i] = final.v[i];
-        dl[i] = (uint32_t)s->avlength;
         if (c[i].report != SIZE_MAX && per[c[i].report]++ == 0)
-            res->info.reports++;
+            reports_cand++;
     }
 
-    /* words of the query, segmented as the index was */
+    /* the ranking terms: the query's words (segmented as the index was),
+     * in the text (words of one or two characters are literal terms), in
+     * the heading trail and in titles; and each term's character n-grams */
     for (k = 0; rc == ZK_OK && k < q->n; k++) {
         const zk__qitem *it = &q->items[k];
         zk_seg_options so = ZK_SEG_OPTIONS_INIT;
@@ -1369,68 +1499,60 @@ static int run_query(zk_searcher *s, zk_results *res,
     for (k = 0; rc == ZK_OK && k < words.n; k++) {
         char term[ZK_MAX_TERM + 4];
         size_t wl = strlen(words.w[k]), wc = 0, j;
+        if (wl + 1 >= sizeof(term))
+            continue;
         for (j = 0; j < wl; j++)
             wc += ((unsigned char)words.w[k][j] & 0xC0) != 0x80;
-        /* words of one or two characters live in the literal layer */
-        if (wc <= 2 && wl + 1 < sizeof(term)) {
-            term[0] = ZK_P_LITERAL[0];
-            memcpy(term + 1, words.w[k], wl);
-            rc = score_term(s, term, wl + 1, ZK_W_WORD, c, n, ids, wdf, dl,
-                            ZK_PART_WORDS);
-        } else {
-            rc = score_term(s, words.w[k], wl, ZK_W_WORD, c, n, ids, wdf, dl,
-                            ZK_PART_WORDS);
-        }
-        if (rc == ZK_OK && wl + 1 < sizeof(term)) {
-            term[0] = ZK_P_SECTION[0];
-            memcpy(term + 1, words.w[k], wl);
-            rc = score_term(s, term, wl + 1, ZK_W_SECTION, c, n, ids, wdf, dl,
-                            ZK_PART_SECTION);
-        }
-        /* title: passages of reports whose title has the word */
-        if (rc == ZK_OK && wl + 1 < sizeof(term)) {
-            zk__plist tl = {0};
-            term[0] = ZK_P_TITLE[0];
-            memcpy(term + 1, words.w[k], wl);
-            rc = zk__reader_postlist(s->rd, term, wl + 1, 0, &tl);
-            if (rc == ZK_OK && tl.n > 0) {
-                double w = ZK_W_TITLE * idf((double)s->n_reports, (double)tl.n);
-                idset ts = {tl.ids, tl.n, tl.cap};
-                for (i = 0; i < n; i++) {
-                    if (c[i].report == SIZE_MAX ||
-                        !set_has(&ts, s->reports[c[i].report].docid))
-                        continue;
-                    c[i].parts[ZK_PART_TITLE] += w;
-                    c[i].score += w;
-                }
-            }
-            zk__plist_free(&tl);
-        }
+        term[0] = ZK_P_LITERAL[0];
+        memcpy(term + 1, words.w[k], wl);
+        rc = wc <= 2
+                 ? rterms_add(&rt, term, wl + 1, ZK_PART_WORDS, ZK_W_WORD)
+                 : rterms_add(&rt, words.w[k], wl, ZK_PART_WORDS, ZK_W_WORD);
+        term[0] = ZK_P_SECTION[0];
+        if (rc == ZK_OK)
+            rc = rterms_add(&rt, term, wl + 1, ZK_PART_SECTION, ZK_W_SECTION);
     }
-    /* literal n-grams of the text terms */
     for (k = 0; rc == ZK_OK && k < q->n; k++) {
         const zk__qitem *it = &q->items[k];
-        lit_score ls;
+        gram_list g;
         if (it->negated || it->field != ZK_QF_TEXT)
             continue;
-        count_grams_cb_n = 0;
-        each_gram(it->norm, it->norm_len, count_grams_cb, NULL);
-        memset(&ls, 0, sizeof(ls));
-        ls.s = s;
-        ls.c = c;
-        ls.n = n;
-        ls.ids = ids;
-        ls.wdf = wdf;
-        ls.dl = dl;
-        ls.weight =
-            ZK_W_LITERAL / (double)(count_grams_cb_n ? count_grams_cb_n : 1);
-        rc = each_gram(it->norm, it->norm_len, lit_score_cb, &ls);
+        memset(&g, 0, sizeof(g));
+        g.t = &rt;
+        each_gram(it->norm, it->norm_len, gram_count_cb, &g);
+        g.weight = ZK_W_LITERAL / (double)(g.count ? g.count : 1);
+        rc = each_gram(it->norm, it->norm_len, gram_add_cb, &g);
+    }
+    for (k = 0; rc == ZK_OK && k < rt.n; k++)
+        rc = score_rterm(s, &rt.v[k], c, n, ids, wdf, dl, &pl);
+    /* title: passages of reports whose title has a query word */
+    for (k = 0; rc == ZK_OK && k < words.n; k++) {
+        char term[ZK_MAX_TERM + 4];
+        size_t wl = strlen(words.w[k]);
+        idset ts;
+        double w;
+        if (wl + 1 >= sizeof(term))
+            continue;
+        term[0] = ZK_P_TITLE[0];
+        memcpy(term + 1, words.w[k], wl);
+        rc = zk__reader_postlist(s->rd, term, wl + 1, 0, &pl);
+        if (rc != ZK_OK || pl.n == 0)
+            continue;
+        w = ZK_W_TITLE * idf((double)s->n_reports, (double)pl.n);
+        ts.v = pl.ids;
+        ts.n = pl.n;
+        for (i = 0; i < n; i++) {
+            if (c[i].report == SIZE_MAX ||
+                !set_has(&ts, s->reports[c[i].report].docid))
+                continue;
+            c[i].parts[ZK_PART_TITLE] += w;
+            c[i].score += w;
+        }
     }
     if (rc != ZK_OK)
         goto done;
 
-    /* order: by date (newest first) or by score; proximity re-ranks the
-     * best candidates */
+    /* order: newest report first (then score), or by score */
     if (o->sort == ZK_SORT_DATE) {
         rc = load_all_reports(s);
         if (rc != ZK_OK)
@@ -1438,7 +1560,6 @@ static int run_query(zk_searcher *s, zk_results *res,
         for (i = 0; i < n; i++) {
             const report *r =
                 c[i].report != SIZE_MAX ? &s->reports[c[i].report] : NULL;
-            /* date as a number (YYYYMMDD), ahead of the score */
             double d = 0;
             if (r && r->date) {
                 int y = 0, m = 0, dd = 0;
@@ -1447,38 +1568,56 @@ static int run_query(zk_searcher *s, zk_results *res,
             }
             c[i].score = d * 1e4 + c[i].score;
         }
-        qsort(c, n, sizeof(*c), cmp_cand_score);
-    } else {
+    }
+    want = o->offset + (o->limit ? o->limit : 10);
+    top = want * (o->per_report ? 4 : 1) + ZK_RERANK;
+    if (top > n)
+        top = n;
+    select_top(c, n, top);
+    sorted = top;
+
+    /* the best candidates: checked (when lazy) and, for several terms,
+     * scored for how close the terms stand; then re-ranked */
+    if (o->sort != ZK_SORT_DATE && res->info.n_terms >= 2) {
         unsigned n_terms = res->info.n_terms;
-        size_t top = n < ZK_RERANK ? n : ZK_RERANK;
-        qsort(c, n, sizeof(*c), cmp_cand_score);
-        for (i = 0; n_terms >= 2 && i < top && rc == ZK_OK; i++) {
-            char *data = NULL;
-            passage_view v;
-            mlist m = {0};
-            size_t dlen, span;
-            rc = zk__reader_data(s->rd, c[i].docid, &data, &dlen);
-            if (rc == ZK_OK)
-                rc = parse_passage(data, dlen, &v);
-            if (rc == ZK_OK)
-                rc = find_matches(s, q, v.text, v.text_len, 0, &m);
-            span = rc == ZK_OK ? shortest_cover(&m, n_terms) : 0;
-            if (span > 0) {
-                double b = ZK_W_NEAR * (double)(n_terms - 1) /
-                           (1.0 + (double)span / ZK_NEAR_SCALE);
-                c[i].parts[ZK_PART_NEAR] += b;
-                c[i].score += b;
+        size_t r_top = top < ZK_RERANK ? top : ZK_RERANK;
+        for (i = 0; i < r_top && rc == ZK_OK; i++) {
+            int ok = 1;
+            if (lazy) {
+                rc = doc_ok(s, q, st, c[i].docid, &ok);
+                verified++;
+                accepted += ok;
+                c[i].verified = 1;
+                c[i].rejected = !ok;
             }
-            free(m.v);
-            free(data);
+            if (rc == ZK_OK && ok) {
+                char *data = NULL;
+                passage_view v;
+                mlist m = {0};
+                size_t dlen, span;
+                rc = zk__reader_data(s->rd, c[i].docid, &data, &dlen);
+                if (rc == ZK_OK)
+                    rc = parse_passage(data, dlen, &v);
+                if (rc == ZK_OK)
+                    rc = find_matches(s, q, v.text, v.text_len, 0, &m);
+                span = rc == ZK_OK ? shortest_cover(&m, n_terms) : 0;
+                if (span > 0) {
+                    double b = ZK_W_NEAR * (double)(n_terms - 1) /
+                               (1.0 + (double)span / ZK_NEAR_SCALE);
+                    c[i].parts[ZK_PART_NEAR] += b;
+                    c[i].score += b;
+                }
+                free(m.v);
+                free(data);
+            }
         }
         if (rc != ZK_OK)
             goto done;
-        qsort(c, top, sizeof(*c), cmp_cand_score);
+        qsort(c, r_top, sizeof(*c), cmp_cand_score);
     }
 
-    /* the page, at most per_report passages of one report */
-    want = o->offset + (o->limit ? o->limit : 10);
+    /* the page: skip rejected candidates, at most per_report passages of
+     * one report */
     memset(per, 0, (s->n_reports + 1) * sizeof(*per));
     res->hits = calloc(o->limit ? o->limit : 10, sizeof(*res->hits));
     if (res->hits == NULL) {
@@ -1486,7 +1625,22 @@ static int run_query(zk_searcher *s, zk_results *res,
         goto done;
     }
     for (i = 0, kept = 0; i < n && kept < want && rc == ZK_OK; i++) {
-        size_t r = c[i].report == SIZE_MAX ? s->n_reports : c[i].report;
+        size_t r;
+        if (i == sorted) { /* rarely: the page needs more than the top */
+            qsort(c + sorted, n - sorted, sizeof(*c), cmp_cand_score);
+            sorted = n;
+        }
+        if (lazy && !c[i].verified) {
+            int ok;
+            rc = doc_ok(s, q, st, c[i].docid, &ok);
+            verified++;
+            accepted += ok;
+            c[i].verified = 1;
+            c[i].rejected = !ok;
+        }
+        if (rc != ZK_OK || c[i].rejected)
+            continue;
+        r = c[i].report == SIZE_MAX ? s->n_reports : c[i].report;
         if (o->per_report > 0 && per[r] >= o->per_report)
             continue;
         per[r]++;
@@ -1494,17 +1648,47 @@ static int run_query(zk_searcher *s, zk_results *res,
         if (kept > o->offset)
             rc = fill_hit(s, res, &c[i], kept, o->explain);
     }
+    if (rc != ZK_OK)
+        goto done;
+
+    /* totals: exact, or estimated from the share of checked candidates
+     * that matched */
+    if (!lazy || verified == n) {
+        for (i = 0; i < n; i++) {
+            if (lazy && c[i].rejected)
+                continue;
+            accepted += !lazy;
+            if (c[i].report != SIZE_MAX && seen[c[i].report]++ == 0)
+                reports_ok++;
+        }
+        res->info.passages = lazy ? accepted : n;
+        res->info.reports = reports_ok;
+        res->info.exact = 1;
+    } else {
+        double share = verified ? (double)accepted / (double)verified : 1.0;
+        uint64_t est =
+            accepted + (uint64_t)((double)(n - verified) * share + 0.5);
+        uint64_t rep = (uint64_t)((double)reports_cand * share + 0.5);
+        res->info.passages = est;
+        res->info.reports = rep > reports_cand ? reports_cand : rep;
+        if (res->info.reports == 0 && est > 0)
+            res->info.reports = 1;
+        res->info.exact = 0;
+    }
 done:
     for (k = 0; k < q->n; k++)
         set_free(&st[k].cand);
     free(st);
     set_free(&final);
     words_free(&words);
+    rterms_free(&rt);
+    zk__plist_free(&pl);
     free(c);
     free(ids);
     free(wdf);
     free(dl);
     free(per);
+    free(seen);
     return rc;
 }
 

@@ -60,18 +60,23 @@ typedef struct zk_search_options {
     int sort;             /**< ZK_SORT_RELEVANCE or ZK_SORT_DATE (newest
                                first, then relevance) */
     int explain;          /**< 1: fill zk_hit::explain */
+    int exact_counts;     /**< 1: count matches exactly (checks every
+                               candidate of a term of three or more
+                               characters); 0: the hits are exact, the
+                               totals may be estimates */
 } zk_search_options;
 
 #define ZK_SEARCH_OPTIONS_VERSION 1
 #define ZK_SEARCH_OPTIONS_INIT                                                 \
     {                                                                          \
-        ZK_SEARCH_OPTIONS_VERSION, 0, 10, 3, ZK_SORT_RELEVANCE, 0              \
+        ZK_SEARCH_OPTIONS_VERSION, 0, 10, 3, ZK_SORT_RELEVANCE, 0, 0           \
     }
 
 /** Totals of one query, over all matches (not only the returned page). */
 typedef struct zk_result_info {
-    uint64_t passages; /**< passages that match */
-    uint64_t reports;  /**< reports they come from */
+    uint64_t passages; /**< passages that match (estimated if !exact) */
+    uint64_t reports;  /**< reports they come from (likewise) */
+    int exact;         /**< 1: the two counts are exact */
     unsigned n_terms;  /**< query terms (text terms, in order) */
     double seconds;    /**< time taken by the query */
 } zk_result_info;

@@ -1,0 +1,799 @@
+#!/usr/bin/python3
+"""bench/relevance/relevance.py - the relevance benchmark (bench/run-relevance.sh).
+
+Three systems search the same passages (the ones zhiku's indexer cut):
+zhiku, SQLite FTS5 with the trigram tokenizer, and Xapian's own CJK
+n-gram indexing.  Each answers the topics of topics.tsv; their top-10
+passage lists are scored against the graded passages of qrels.tsv.
+
+Subcommands (all take --work DIR: zhiku-index/, passages.jsonl, fts5.db,
+xapian-ngram/ as bench/run-relevance.sh makes them; --corpus DIR, the
+corpus root the index was built from, for portable passage keys):
+
+  run --zhiku BIN --out RUNS.json
+      Run every topic on every system; write the ranked lists.
+  pool --runs RUNS.json [--topic ID] [--dir DIR]
+      The pooled passages (top 10 of every run) that qrels.tsv does not
+      grade yet, per topic, shuffled, without saying who found them:
+      printed, or with --dir written as DIR/ID.txt (to read) and
+      DIR/ID.keys.tsv (numbered keys).
+  judge --keys DIR/ID.keys.tsv GRADES...
+      Append grades (0, 1 or 2, one per numbered passage, in order) to
+      qrels.tsv.
+  report --runs RUNS.json [--doc FILE] [--meta META.tsv]
+      Score the runs and write the results page (or print it).
+  check
+      Check qrels.tsv against the passages (drift, duplicates).
+
+Passage keys are portable: the report's path relative to the corpus root,
+the passage's ordinal in it, and its first 30 characters (to notice when a
+changed indexer or corpus cuts passages differently).
+"""
+import argparse
+import hashlib
+import json
+import math
+import os
+import random
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# (The environment can point elsewhere, for trying the scripts out.)
+TOPICS = os.environ.get("ZK_RELEVANCE_TOPICS", os.path.join(HERE, "topics.tsv"))
+QRELS = os.environ.get("ZK_RELEVANCE_QRELS", os.path.join(HERE, "qrels.tsv"))
+DEPTH = 10
+HEAD = 30
+
+# The runs, in the order of the tables.  "pooled": its top 10 goes into
+# the judging pool.
+SYSTEMS = [
+    ("zhiku", "zhiku, `--per-report 0`"),
+    ("zhiku-pr3", "zhiku, default `--per-report 3`"),
+    ("fts5", "SQLite FTS5 trigram + bm25"),
+    ("xapian", "Xapian CJK n-grams, BM25 (AND)"),
+    ("xapian-or", "Xapian CJK n-grams, BM25 (default OR)"),
+]
+SYSTEM_NAMES = [s for s, _ in SYSTEMS]
+
+
+def die(msg):
+    sys.stderr.write("relevance.py: %s\n" % msg)
+    sys.exit(1)
+
+
+def log(msg):
+    sys.stderr.write("[%s] %s\n" % (time.strftime("%H:%M:%S", time.gmtime()), msg))
+
+
+def head_of(text):
+    """The first HEAD characters of a passage, whitespace flattened."""
+    return re.sub(r"\s+", " ", text.strip())[:HEAD]
+
+
+# ---------------------------------------------------------------- files
+
+def load_topics(path=TOPICS):
+    topics = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            if cols[0] == "id":
+                continue
+            if len(cols) != 3:
+                die("%s:%d: want 3 tab-separated columns" % (path, n))
+            topics.append({"id": cols[0], "query": cols[1], "need": cols[2]})
+    ids = [t["id"] for t in topics]
+    if len(set(ids)) != len(ids):
+        die("%s: duplicate topic ids" % path)
+    return topics
+
+
+def load_qrels(path=QRELS):
+    """{topic: {(path, ord): (head, grade)}}"""
+    q = {}
+    if not os.path.exists(path):
+        return q
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            if cols[0] == "topic":
+                continue
+            if len(cols) != 5:
+                die("%s:%d: want 5 tab-separated columns" % (path, n))
+            topic, rel, ordinal, head, grade = cols
+            if grade not in ("0", "1", "2"):
+                die("%s:%d: grade must be 0, 1 or 2" % (path, n))
+            key = (rel, int(ordinal))
+            if key in q.setdefault(topic, {}):
+                die("%s:%d: %s %s:%s graded twice" % (path, n, topic, rel, ordinal))
+            q[topic][key] = (head, int(grade))
+    return q
+
+
+class Work:
+    """The passages of the work folder and the reports they come from."""
+
+    def __init__(self, work, corpus):
+        import xapian
+
+        self.work = work
+        self.corpus = os.path.realpath(corpus)
+        self.passages = []          # line n (1-based) -> index n - 1
+        self.by_key = {}            # (report id, ord) -> line number
+        with open(os.path.join(work, "passages.jsonl"), encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                p = json.loads(line)
+                self.passages.append((p["id"], p["ord"], p["trail"], p["text"]))
+                self.by_key[(p["id"], p["ord"])] = n
+        self.reports = {}           # report id -> {path, title, ...}
+        db = xapian.Database(os.path.join(work, "zhiku-index"))
+        for post in db.postlist("XR"):
+            data = db.get_document(post.docid).get_data().decode("utf-8")
+            lines = data.split("\n")
+            if lines[0] != "zkr1":
+                continue
+            rec = {}
+            for l in lines[1:]:
+                if "=" in l:
+                    k, v = l.split("=", 1)
+                    rec[k] = v
+            if "id" in rec and "path" in rec:
+                self.reports[rec["id"]] = rec
+        self.id_of_path = {r["path"]: rid for rid, r in self.reports.items()}
+        self.line_of = {}           # (rel path, ord) -> line number
+        for (rid, ordinal), n in self.by_key.items():
+            self.line_of[(self.rel(rid), ordinal)] = n
+
+    def rel(self, rid):
+        path = self.reports[rid]["path"]
+        real = os.path.realpath(path)
+        if real.startswith(self.corpus + os.sep):
+            return real[len(self.corpus) + 1:]
+        if path.startswith(self.corpus + os.sep):
+            return path[len(self.corpus) + 1:]
+        die("report %s is not under the corpus root %s" % (path, self.corpus))
+
+    def key_of_line(self, n):
+        rid, ordinal, _trail, _text = self.passages[n - 1]
+        return (self.rel(rid), ordinal)
+
+    def passage(self, key):
+        n = self.line_of.get(tuple(key))
+        if n is None:
+            return None
+        rid, ordinal, trail, text = self.passages[n - 1]
+        return {"line": n, "id": rid, "ord": ordinal, "trail": trail,
+                "text": text, "title": self.reports[rid].get("title", ""),
+                "path": key[0], "head": head_of(text)}
+
+
+# ---------------------------------------------------------------- systems
+
+def split_query(q):
+    """Plain terms and quoted phrases of a query (the subset of zhiku's
+    syntax the topics use).  Returns a list of (text, negated)."""
+    terms = []
+    for m in re.finditer(r'(-?)(?:"([^"]*)"|“([^”]*)”|(\S+))', q):
+        neg = m.group(1) == "-"
+        text = m.group(2) if m.group(2) is not None else (
+            m.group(3) if m.group(3) is not None else m.group(4))
+        if text == "OR" or ":" in text or "：" in text:
+            die("query %r: OR and field: terms are not translated for the peers" % q)
+        terms.append((text, neg))
+    return terms
+
+
+def run_zhiku(binary, index, query, per_report):
+    cmd = [binary, "-i", index, "--jsonl", "--per-report", str(per_report),
+           "--limit", str(DEPTH), "--snippet", "0", "--color=never", "--", query]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if p.returncode not in (0, 1):
+        die("%s: status %d: %s" % (" ".join(cmd), p.returncode,
+                                   p.stderr.decode("utf-8", "replace")))
+    hits = []
+    for line in p.stdout.decode("utf-8").splitlines():
+        if line.strip():
+            h = json.loads(line)
+            hits.append((h["path"], h["ordinal"]))
+    return hits
+
+
+class Fts5:
+    def __init__(self, path):
+        import sqlite3
+
+        self.con = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+        self.version = sqlite3.sqlite_version
+
+    @staticmethod
+    def translate(query):
+        """(MATCH expression or None, [(short term, negated)]).  Terms of 3
+        characters or more become trigram phrases; shorter ones cannot be
+        looked up in a trigram index and become instr() filters."""
+        match, short = [], []
+        for text, neg in split_query(query):
+            if len(text) >= 3:
+                match.append(("NOT " if neg else "") + '"%s"' % text.replace('"', '""'))
+            else:
+                short.append((text.lower(), neg))
+        pos = [m for m in match if not m.startswith("NOT ")]
+        neg = [m for m in match if m.startswith("NOT ")]
+        if not pos:
+            # FTS5 has no unary NOT: turn negated long terms into filters too.
+            short += [(m[5:-1].replace('""', '"').lower(), True) for m in neg]
+            return None, short
+        return " AND ".join(pos) + "".join(" " + m for m in neg), short
+
+    def search(self, query):
+        match, short = self.translate(query)
+        where, args = [], []
+        for text, neg in short:
+            where.append("instr(lower(trail || char(10) || text), ?) %s 0"
+                         % ("=" if neg else ">"))
+            args.append(text)
+        if match is not None:
+            sql = ("SELECT rowid FROM p WHERE p MATCH ?%s ORDER BY rank LIMIT %d"
+                   % ("".join(" AND " + w for w in where), DEPTH))
+            args = [match] + args
+        else:
+            sql = ("SELECT rowid FROM p WHERE %s ORDER BY rowid LIMIT %d"
+                   % (" AND ".join(where), DEPTH))
+        return [r[0] for r in self.con.execute(sql, args)], sql, args
+
+
+class XapianNgram:
+    def __init__(self, path):
+        import xapian
+
+        self.xapian = xapian
+        self.db = xapian.Database(path)
+        self.version = xapian.version_string()
+
+    def search(self, query, op_and):
+        x = self.xapian
+        qp = x.QueryParser()
+        qp.set_database(self.db)
+        if op_and:
+            qp.set_default_op(x.Query.OP_AND)
+        q = qp.parse_query(query, x.QueryParser.FLAG_DEFAULT |
+                           x.QueryParser.FLAG_CJK_NGRAM)
+        enq = x.Enquire(self.db)          # BM25Weight, the default
+        enq.set_query(q)
+        return [m.docid for m in enq.get_mset(0, DEPTH)], str(q)
+
+
+def cmd_run(args):
+    work = Work(args.work, args.corpus)
+    topics = load_topics()
+    fts = Fts5(os.path.join(args.work, "fts5.db"))
+    xap = XapianNgram(os.path.join(args.work, "xapian-ngram"))
+    index = os.path.join(args.work, "zhiku-index")
+    runs = {s: {} for s in SYSTEM_NAMES}
+    seconds = {s: 0.0 for s in SYSTEM_NAMES}
+    peer_queries = {}
+
+    def zk_keys(hits):
+        keys = []
+        for path, ordinal in hits:
+            rid = work.id_of_path.get(path)
+            if rid is None:
+                die("zhiku returned %s, which the index's reports lack" % path)
+            keys.append([work.rel(rid), ordinal])
+        return keys
+
+    for t in topics:
+        q = t["query"]
+        c = time.perf_counter()
+        runs["zhiku"][t["id"]] = zk_keys(run_zhiku(args.zhiku, index, q, 0))
+        seconds["zhiku"] += time.perf_counter() - c
+        c = time.perf_counter()
+        runs["zhiku-pr3"][t["id"]] = zk_keys(run_zhiku(args.zhiku, index, q, 3))
+        seconds["zhiku-pr3"] += time.perf_counter() - c
+        c = time.perf_counter()
+        rows, sql, sargs = fts.search(q)
+        seconds["fts5"] += time.perf_counter() - c
+        runs["fts5"][t["id"]] = [list(work.key_of_line(r)) for r in rows]
+        c = time.perf_counter()
+        docs, xq = xap.search(q, True)
+        seconds["xapian"] += time.perf_counter() - c
+        runs["xapian"][t["id"]] = [list(work.key_of_line(d)) for d in docs]
+        c = time.perf_counter()
+        docs, xq_or = xap.search(q, False)
+        seconds["xapian-or"] += time.perf_counter() - c
+        runs["xapian-or"][t["id"]] = [list(work.key_of_line(d)) for d in docs]
+        peer_queries[t["id"]] = {"fts5": [sql, sargs], "xapian": xq,
+                                 "xapian-or": xq_or}
+        log("%s %s: %s" % (t["id"], q, " ".join(
+            "%s=%d" % (s, len(runs[s][t["id"]])) for s in SYSTEM_NAMES)))
+    out = {
+        "topics": [t["id"] for t in topics],
+        "runs": runs,
+        "seconds": seconds,
+        "peer_queries": peer_queries,
+        "passages": len(work.passages),
+        "reports": len(work.reports),
+        "sqlite_version": fts.version,
+        "xapian_version": xap.version,
+        "zhiku_version": subprocess.run([args.zhiku, "--version"],
+                                        stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL).stdout.decode().strip(),
+    }
+    with open(args.out, "w", encoding="utf-8") as f:
+        json.dump(out, f, ensure_ascii=False, indent=1)
+    return 0
+
+
+# ---------------------------------------------------------------- pool
+
+def pooled(runs, topic):
+    keys = []
+    seen = set()
+    for s in SYSTEM_NAMES:
+        for k in runs["runs"][s].get(topic, [])[:DEPTH]:
+            k = tuple(k)
+            if k not in seen:
+                seen.add(k)
+                keys.append(k)
+    return keys
+
+
+def cmd_pool(args):
+    work = Work(args.work, args.corpus)
+    runs = json.load(open(args.runs, encoding="utf-8"))
+    qrels = load_qrels()
+    topics = load_topics()
+    if args.topic:
+        topics = [t for t in topics if t["id"] in args.topic]
+    total = 0
+    for t in topics:
+        judged = qrels.get(t["id"], {})
+        todo = [k for k in pooled(runs, t["id"]) if k not in judged]
+        # Shuffled with a fixed seed, so the order says nothing about which
+        # system found a passage, and a rerun shows the same order.
+        rng = random.Random(hashlib.sha256(t["id"].encode()).hexdigest())
+        todo.sort()
+        rng.shuffle(todo)
+        total += len(todo)
+        if not todo:
+            continue
+        lines = ["=" * 72,
+                 "%s  query: %s" % (t["id"], t["query"]),
+                 "need: %s" % t["need"],
+                 "%d passages to grade (0 not relevant, 1 partly / mentions, "
+                 "2 substantively answers the need)" % len(todo), ""]
+        keyrows = []
+        for i, k in enumerate(todo, 1):
+            p = work.passage(k)
+            if p is None:
+                die("%s: pooled passage %s:%d is not in the work folder" % (t["id"], k[0], k[1]))
+            lines.append("[%d] %s  (%s, passage %d)" % (i, p["title"], k[0], k[1]))
+            if p["trail"]:
+                lines.append("    > %s" % p["trail"])
+            lines.append(p["text"])
+            lines.append("")
+            keyrows.append("%d\t%s\t%s\t%d\t%s" % (i, t["id"], k[0], k[1], p["head"]))
+        if args.dir:
+            os.makedirs(args.dir, exist_ok=True)
+            with open(os.path.join(args.dir, t["id"] + ".txt"), "w", encoding="utf-8") as f:
+                f.write("\n".join(lines) + "\n")
+            with open(os.path.join(args.dir, t["id"] + ".keys.tsv"), "w", encoding="utf-8") as f:
+                f.write("\n".join(keyrows) + "\n")
+        else:
+            sys.stdout.write("\n".join(lines) + "\n")
+    log("%d pooled passages not graded yet" % total)
+    return 0
+
+
+def cmd_judge(args):
+    grades = "".join(args.grades).replace(",", "").replace(" ", "")
+    rows = [l.rstrip("\n").split("\t") for l in open(args.keys, encoding="utf-8") if l.strip()]
+    if len(grades) != len(rows):
+        die("%d grades for %d passages" % (len(grades), len(rows)))
+    if any(g not in "012" for g in grades):
+        die("grades must be 0, 1 or 2")
+    qrels = load_qrels()
+    new = not os.path.exists(QRELS)
+    with open(QRELS, "a", encoding="utf-8") as f:
+        if new:
+            f.write("topic\tpath\tordinal\thead\tgrade\n")
+        for (i, topic, rel, ordinal, head), g in zip(rows, grades):
+            if (rel, int(ordinal)) in qrels.get(topic, {}):
+                die("%s %s:%s is graded already" % (topic, rel, ordinal))
+            f.write("%s\t%s\t%s\t%s\t%s\n" % (topic, rel, ordinal, head, g))
+    log("%d grades appended to %s" % (len(rows), QRELS))
+    return 0
+
+
+def check_qrels(work, qrels):
+    """Grades whose passage is gone or changed: {topic: set(keys)}."""
+    bad = {}
+    for topic, grades in qrels.items():
+        for key, (head, _g) in grades.items():
+            p = work.passage(key)
+            if p is None or p["head"] != head:
+                bad.setdefault(topic, set()).add(key)
+    return bad
+
+
+def cmd_check(args):
+    work = Work(args.work, args.corpus)
+    qrels = load_qrels()
+    topics = {t["id"] for t in load_topics()}
+    bad = check_qrels(work, qrels)
+    n = sum(len(v) for v in qrels.values())
+    for topic in qrels:
+        if topic not in topics:
+            print("grades for unknown topic %s" % topic)
+    for topic, keys in sorted(bad.items()):
+        for k in sorted(keys):
+            print("%s %s:%d: passage gone or changed" % (topic, k[0], k[1]))
+    print("%d grades, %d topics, %d drifted" % (n, len(qrels), sum(len(v) for v in bad.values())))
+    return 1 if bad else 0
+
+
+# ---------------------------------------------------------------- metrics
+
+def gains(ranked, grades):
+    return [grades.get(tuple(k), (None, None))[1] for k in ranked[:DEPTH]]
+
+
+def ndcg(ranked, grades):
+    g = [x or 0 for x in gains(ranked, grades)]
+    dcg = sum((2 ** x - 1) / math.log2(i + 2) for i, x in enumerate(g))
+    ideal = sorted((v for _h, v in grades.values()), reverse=True)[:DEPTH]
+    idcg = sum((2 ** x - 1) / math.log2(i + 2) for i, x in enumerate(ideal))
+    return dcg / idcg if idcg > 0 else None
+
+
+def rr(ranked, grades, at_least):
+    for i, x in enumerate(gains(ranked, grades)):
+        if (x or 0) >= at_least:
+            return 1.0 / (i + 1)
+    return 0.0
+
+
+def prec(ranked, grades, at_least):
+    return sum(1 for x in gains(ranked, grades) if (x or 0) >= at_least) / DEPTH
+
+
+def judged_share(ranked, grades):
+    g = gains(ranked, grades)
+    return sum(1 for x in g if x is not None) / len(g) if g else 1.0
+
+
+def randomization_p(a, b, rounds=100000, seed=1):
+    """Two-sided paired randomization test on the mean difference."""
+    d = [x - y for x, y in zip(a, b)]
+    obs = abs(sum(d))
+    rng = random.Random(seed)
+    hit = 0
+    for _ in range(rounds):
+        s = sum(x if rng.random() < 0.5 else -x for x in d)
+        if abs(s) >= obs - 1e-12:
+            hit += 1
+    return (hit + 1) / (rounds + 1)
+
+
+def score(runs, topics, qrels):
+    """{system: {topic: {metric: value}}} over topics with a relevant passage."""
+    out = {}
+    for s in SYSTEM_NAMES:
+        out[s] = {}
+        for t in topics:
+            grades = qrels.get(t["id"], {})
+            ranked = runs["runs"][s].get(t["id"], [])
+            n = ndcg(ranked, grades)
+            out[s][t["id"]] = {
+                "ndcg": n,
+                "mrr1": rr(ranked, grades, 1),
+                "mrr2": rr(ranked, grades, 2),
+                "p1": prec(ranked, grades, 1),
+                "p2": prec(ranked, grades, 2),
+                "judged": judged_share(ranked, grades),
+                "returned": len(ranked),
+            }
+    return out
+
+
+def mean(xs):
+    xs = list(xs)
+    return sum(xs) / len(xs) if xs else float("nan")
+
+
+# ---------------------------------------------------------------- report
+
+def fmt(x, d=3):
+    return "—" if x is None else ("%.*f" % (d, x))
+
+
+def cmd_report(args):
+    work = Work(args.work, args.corpus)
+    runs = json.load(open(args.runs, encoding="utf-8"))
+    topics = load_topics()
+    qrels = load_qrels()
+    drift = check_qrels(work, qrels)
+    for topic, keys in drift.items():
+        for k in keys:
+            del qrels[topic][k]
+    meta = {}
+    if args.meta and os.path.exists(args.meta):
+        for line in open(args.meta, encoding="utf-8"):
+            if "\t" in line:
+                k, v = line.rstrip("\n").split("\t", 1)
+                meta[k] = v
+    sc = score(runs, topics, qrels)
+    scored = [t for t in topics if sc["zhiku"][t["id"]]["ndcg"] is not None]
+    ids = [t["id"] for t in scored]
+    unscored = [t["id"] for t in topics if t["id"] not in ids]
+
+    def m(s, key, which=None):
+        return mean(sc[s][i][key] for i in (which or ids))
+
+    n_grades = sum(len(qrels.get(t["id"], {})) for t in topics)
+    dist = [0, 0, 0]
+    for t in topics:
+        for _h, g in qrels.get(t["id"], {}).values():
+            dist[g] += 1
+    pool_sizes = [len(pooled(runs, t["id"])) for t in topics]
+    unjudged_pool = sum(1 for t in topics for k in pooled(runs, t["id"])
+                        if k not in qrels.get(t["id"], {}))
+
+    peers = ["fts5", "xapian", "xapian-or"]
+    best_peer = max(peers, key=lambda s: m(s, "ndcg"))
+    zk = m("zhiku", "ndcg")
+    per_peer = {}
+    for s in peers:
+        a = [sc["zhiku"][i]["ndcg"] for i in ids]
+        b = [sc[s][i]["ndcg"] for i in ids]
+        per_peer[s] = {
+            "diff": zk - m(s, "ndcg"),
+            "p": randomization_p(a, b),
+            "wins": sum(1 for x, y in zip(a, b) if x > y + 1e-9),
+            "losses": sum(1 for x, y in zip(a, b) if y > x + 1e-9),
+        }
+    # "Clearly above": higher mean nDCG@10 than every peer by at least 0.05,
+    # with a paired randomization test p < 0.05 against each.
+    met = all(per_peer[s]["diff"] >= 0.05 and per_peer[s]["p"] < 0.05 for s in peers)
+
+    L = []
+    w = L.append
+    w("# Relevance benchmark")
+    w("")
+    w("<!-- Generated by bench/run-relevance.sh; edit bench/relevance/relevance.py, "
+      "not this page. -->")
+    w("")
+    w("Generated by `bench/run-relevance.sh` on %s%s. How well do zhiku and two "
+      "peers put the passages a policy researcher wants into their top 10? "
+      "All three search the same %s passages of %s reports (the ones zhiku's "
+      "indexer cut from the shared corpus) with the same %d topics, scored "
+      "against passages graded by hand (`bench/relevance/`)."
+      % (meta.get("date", time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())),
+         (" (zhiku git %s)" % meta["git"]) if meta.get("git") else "",
+         "{:,}".format(runs["passages"]), "{:,}".format(runs["reports"]), len(topics)))
+    w("")
+    w("## Result")
+    w("")
+    w("| system | nDCG@10 | MRR (grade ≥ 1) | MRR (grade 2) | P@10 (grade ≥ 1) | P@10 (grade 2) | judged in top 10 |")
+    w("|---|--:|--:|--:|--:|--:|--:|")
+    top = max(m(s, "ndcg") for s in SYSTEM_NAMES)
+    for s, label in SYSTEMS:
+        nd = fmt(m(s, "ndcg"))
+        if abs(m(s, "ndcg") - top) < 1e-9:
+            nd = "**%s**" % nd
+        w("| %s | %s | %s | %s | %s | %s | %s |" % (
+            label, nd, fmt(m(s, "mrr1")), fmt(m(s, "mrr2")),
+            fmt(m(s, "p1")), fmt(m(s, "p2")), "%.0f%%" % (100 * m(s, "judged"))))
+    w("")
+    w("Means over the %d topics%s." % (len(ids), (
+        " that have at least one relevant passage (left out: %s)" % ", ".join(unscored))
+        if unscored else ""))
+    w("")
+    parts = []
+    for s in peers:
+        pp = per_peer[s]
+        parts.append("%s %+.3f (better on %d topics, worse on %d; paired randomization "
+                     "test p = %s)" % (dict(SYSTEMS)[s], pp["diff"], pp["wins"],
+                                       pp["losses"], ("%.4f" % pp["p"]) if pp["p"] >= 0.0001 else "< 0.0001"))
+    w("**Goal — zhiku's nDCG@10 clearly above both peers': %s.** "
+      % ("met" if met else "not met") +
+      "zhiku (`--per-report 0`) minus each peer: " + "; ".join(parts) + ". "
+      "\"Clearly above\" is taken to mean at least 0.05 higher than every peer "
+      "configuration, with p < 0.05 for each.")
+    w("")
+    w("The best peer configuration is %s (nDCG@10 %.3f)." % (dict(SYSTEMS)[best_peer], m(best_peer, "ndcg")))
+    # FTS5 splits in two: queries it can answer with MATCH and bm25, and
+    # queries of short terms only, which it can only filter.
+    with_match = [i for i in ids if runs["peer_queries"][i]["fts5"][0].find("MATCH") >= 0]
+    without = [i for i in ids if i not in with_match]
+    if with_match and without:
+        w("")
+        w("FTS5's figure mixes two kinds of query. On the %d topics with a term of "
+          "3 or more characters it ranks by bm25: nDCG@10 %s (zhiku %s on the same "
+          "topics). On the %d topics made only of 1–2 character terms, which a "
+          "trigram index cannot look up, it can only filter with `instr()` and "
+          "returns matches in corpus order: nDCG@10 %s (zhiku %s)."
+          % (len(with_match), fmt(m("fts5", "ndcg", with_match)),
+             fmt(m("zhiku", "ndcg", with_match)), len(without),
+             fmt(m("fts5", "ndcg", without)), fmt(m("zhiku", "ndcg", without))))
+    w("")
+    w("## Per topic")
+    w("")
+    w("nDCG@10 per topic (MRR with grade ≥ 1 in brackets); `rel` is the number of "
+      "passages graded 1 / 2 for the topic.")
+    w("")
+    w("| topic | query | rel 1/2 | " + " | ".join(
+        {"zhiku": "zhiku", "zhiku-pr3": "zhiku pr3", "fts5": "FTS5",
+         "xapian": "Xapian AND", "xapian-or": "Xapian OR"}[s] for s in SYSTEM_NAMES) + " |")
+    w("|---|---|--:|" + "--:|" * len(SYSTEM_NAMES))
+    for t in topics:
+        g = [v for _h, v in qrels.get(t["id"], {}).values()]
+        cells = []
+        best = max((sc[s][t["id"]]["ndcg"] or 0) for s in SYSTEM_NAMES)
+        for s in SYSTEM_NAMES:
+            r = sc[s][t["id"]]
+            c = "%s (%s)" % (fmt(r["ndcg"], 2), fmt(r["mrr1"], 2))
+            if r["ndcg"] is not None and abs(r["ndcg"] - best) < 1e-9:
+                c = "**%s**" % c
+            if r["returned"] < DEPTH:
+                c += " ·%d" % r["returned"]
+            cells.append(c)
+        w("| %s | %s | %d / %d | %s |" % (t["id"], t["query"], g.count(1), g.count(2),
+                                         " | ".join(cells)))
+    w("")
+    w("Bold: the best nDCG@10 of the topic. `·n`: the system returned only n passages "
+      "(the query matches fewer than 10).")
+    w("")
+    w("## Topics")
+    w("")
+    w("| topic | query | information need |")
+    w("|---|---|---|")
+    for t in topics:
+        w("| %s | %s | %s |" % (t["id"], t["query"], t["need"]))
+    w("")
+    w("## How the set was made")
+    w("")
+    w("- **Topics** (`bench/relevance/topics.tsv`): %d queries as a researcher would "
+      "type them into zhiku — single policy terms (共同富裕, 新质生产力), several words "
+      "(乡村振兴 人才), place names (长江经济带, 巴中 文旅), and number-like ones "
+      "(5G 基站, 2035年 远景目标) — each with a one-sentence information need written "
+      "before any system was run." % len(topics))
+    w("- **Pool**: for every topic, the union of the top 10 of all five runs in the "
+      "table (pool depth 10): %d passages in all, %d–%d per topic (mean %.1f)."
+      % (sum(pool_sizes), min(pool_sizes), max(pool_sizes), mean(pool_sizes)))
+    w("- **Grading**: every pooled passage was read with its report title, file and "
+      "heading trail against the topic's information need, and graded 0 (not "
+      "relevant: the words occur but the passage is about something else), 1 (partly "
+      "relevant: mentions the topic or touches one aspect of it) or 2 (highly "
+      "relevant: substantively addresses the need — goals, measures, rules, results). "
+      "The passages were shown shuffled, without saying which system had found them "
+      "(`--pool`). %d grades: %d × 0, %d × 1, %d × 2 (`bench/relevance/qrels.tsv`)."
+      % (n_grades, dist[0], dist[1], dist[2]))
+    if unjudged_pool:
+        w("- %d pooled passages are not graded (they count as 0)." % unjudged_pool)
+    else:
+        w("- The pools are complete: every passage any run puts in its top 10 is graded.")
+    dn = sum(len(v) for v in drift.values())
+    if dn:
+        w("- %d grades no longer match their passage (the indexer cuts differently now) "
+          "and were ignored; regrade them with `bench/run-relevance.sh --pool`." % dn)
+    w("- Grades are keyed by the report's path under the corpus root, the passage "
+      "ordinal and the passage's first 30 characters, so they survive a rebuilt index "
+      "and show up as drift when passages are cut differently.")
+    w("")
+    w("## Metrics")
+    w("")
+    w("- **nDCG@10**: gain 2^grade − 1 at rank i discounted by log2(i + 1), divided by "
+      "the same sum for the ideal order of all graded passages of the topic (not "
+      "only those a run returned). Unjudged passages count as grade 0.")
+    w("- **MRR (grade ≥ 1)**: 1 / rank of the first passage graded 1 or 2 in the top "
+      "10, 0 if none; **MRR (grade 2)** the same for the first highly relevant one. "
+      "Since every system returns only passages that contain the query's words, "
+      "grade ≥ 1 is easy to reach and MRR (grade 2) is the more telling of the two.")
+    w("- **P@10**: the share of the top 10 graded ≥ 1 (or 2); a run that returns "
+      "fewer than 10 passages is still divided by 10.")
+    w("- Means are over topics, every topic weighing the same. The p-values come from "
+      "a two-sided paired randomization test (100,000 sign flips of the per-topic "
+      "nDCG@10 differences).")
+    w("")
+    w("## The systems")
+    w("")
+    w("- **zhiku** %s: `zhiku-query -i INDEX --jsonl --per-report 0 --limit 10 "
+      "--snippet 0 --color=never -- QUERY`, Release build; the second row is the same "
+      "with the default `--per-report 3` (at most 3 passages of one report)."
+      % ("(`%s`)" % runs["zhiku_version"] if runs.get("zhiku_version") else ""))
+    w("- **SQLite FTS5** %s, table `p(trail, text)` with `tokenize='trigram'`, built "
+      "from zhiku's passages (`bench/index_peers.py fts5`). The query is translated: "
+      "each term of 3 or more characters becomes a quoted trigram phrase in one "
+      "`MATCH` (terms joined with AND), ranked `ORDER BY rank` (bm25, both columns "
+      "weighing 1); each shorter term — which the trigram tokenizer cannot index — "
+      "becomes a filter `instr(lower(trail || char(10) || text), term) > 0` "
+      "(not `LIKE`, which has bugs on trigram tables in SQLite 3.40). A query "
+      "made only of short terms is a full scan with those filters, returned in "
+      "rowid (corpus) order, since without `MATCH` FTS5 has nothing to rank by."
+      % runs["sqlite_version"])
+    w("- **Xapian** %s with its own CJK n-gram indexing (`TermGenerator` with "
+      "`FLAG_CJK_NGRAM`, trail and text, `bench/index_peers.py xapian`); the query "
+      "goes through `QueryParser` with `FLAG_DEFAULT | FLAG_CJK_NGRAM` and the "
+      "default BM25 weighting. Xapian's QueryParser joins a CJK word's unigrams and "
+      "bigrams with AND; between the words of the query its default operator is OR. "
+      "The AND row sets `set_default_op(OP_AND)`, which gives the query zhiku's "
+      "meaning (all words must occur); the OR row leaves Xapian's default."
+      % runs["xapian_version"])
+    w("- All three match a term in the passage text or its heading trail. Peers and "
+      "zhiku differ in normalisation: zhiku applies NFKC and case folding, FTS5 "
+      "folds ASCII case only, Xapian lower-cases.")
+    w("")
+    w("## Limits of the judging")
+    w("")
+    w("- **One judge.** Every grade is one person's reading; no second judge, so no "
+      "agreement figure. Graded 0/1/2 against a one-sentence need, borderline "
+      "passages (a sentence that lists the topic among ten others) could go either "
+      "way between 0 and 1, or 1 and 2.")
+    w("- **Pooled at depth 10** from these five runs only. Relevant passages none of "
+      "them ranked in its top 10 are unknown, so the ideal ranking used by nDCG is "
+      "the best of what the pool found, and recall is not measured. A new system or "
+      "changed weights can surface unjudged passages: check the \"judged in top 10\" "
+      "column and grade the new ones (`bench/run-relevance.sh --pool`).")
+    w("- **Development set.** zhiku's ranking weights may be tuned on these topics "
+      "(`src/search_weights.h`); figures on them then overstate how well it ranks "
+      "unseen queries. A held-out set of new topics would be the fair test.")
+    w("- %d topics is a small sample; per-topic differences are large, so look at "
+      "the per-topic table and the p-values, not only the means." % len(topics))
+    w("")
+    text = "\n".join(L) + "\n"
+    if args.doc:
+        with open(args.doc, "w", encoding="utf-8") as f:
+            f.write(text)
+        log("wrote %s" % args.doc)
+    else:
+        sys.stdout.write(text)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump({"scores": sc, "met": met, "per_peer": per_peer}, f, indent=1)
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description="relevance benchmark")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    def common(p):
+        p.add_argument("--work", required=True)
+        p.add_argument("--corpus", required=True)
+
+    p = sub.add_parser("run")
+    common(p)
+    p.add_argument("--zhiku", required=True)
+    p.add_argument("--out", required=True)
+    p = sub.add_parser("pool")
+    common(p)
+    p.add_argument("--runs", required=True)
+    p.add_argument("--topic", action="append")
+    p.add_argument("--dir")
+    p = sub.add_parser("judge")
+    p.add_argument("--keys", required=True)
+    p.add_argument("grades", nargs="+")
+    p = sub.add_parser("report")
+    common(p)
+    p.add_argument("--runs", required=True)
+    p.add_argument("--doc")
+    p.add_argument("--meta")
+    p.add_argument("--json")
+    p = sub.add_parser("check")
+    common(p)
+    args = ap.parse_args()
+    return {"run": cmd_run, "pool": cmd_pool, "judge": cmd_judge,
+            "report": cmd_report, "check": cmd_check}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

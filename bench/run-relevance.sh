@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# bench/run-relevance.sh - the relevance benchmark: nDCG@10 and MRR of zhiku,
+# SQLite FTS5 (trigram + bm25) and Xapian's CJK n-grams on the judged topics
+# of bench/relevance/ (topics.tsv, qrels.tsv).
+#
+#   bench/run-relevance.sh [--work DIR] [--pool] [--no-doc] [--zhiku BIN] [--corpus DIR]
+#
+# 1. Builds zhiku in Release (build-rbench/), unless --zhiku BIN.
+# 2. Uses the work folder DIR (default /tmp/zkbench), which holds
+#      zhiku-index/      zhiku's index of the corpus
+#      passages.jsonl    its passages (bench/index_peers.py export)
+#      fts5.db           FTS5 trigram table p(trail, text) of those passages
+#      xapian-ngram/     Xapian CJK n-gram database of those passages
+#    and builds whichever of them is missing (the index from the corpus,
+#    default ../shared/corpus, which must be the one the index was built
+#    from: grades are keyed by paths relative to it).
+# 3. Runs every topic on every system (bench/relevance/relevance.py run),
+#    then scores the runs against qrels.tsv and writes
+#    docs/benchmarks-relevance.md (--no-doc prints it instead).
+#
+# --pool prints, instead of scoring, the pooled passages (top 10 of every
+# run) that qrels.tsv does not grade yet, shuffled and without saying which
+# system found them, and writes them one file per topic to DIR/pool/ with
+# the numbered keys that `relevance.py judge` takes.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+cd "$root"
+
+PY=/usr/bin/python3
+REL=$here/relevance/relevance.py
+work=/tmp/zkbench
+corpus=
+zk=
+pool=0
+write_doc=1
+
+while [ $# -gt 0 ]; do
+    case $1 in
+    --work) work=$2; shift ;;
+    --corpus) corpus=$2; shift ;;
+    --zhiku) zk=$2; shift ;;
+    --pool) pool=1 ;;
+    --no-doc) write_doc=0 ;;
+    -h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run-relevance.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+corpus=${corpus:-$root/../shared/corpus}
+[ -d "$corpus" ] || { echo "run-relevance.sh: no corpus at $corpus" >&2; exit 1; }
+corpus=$(cd "$corpus" && pwd -P)
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+# --------------------------------------------------------------- packages
+need=()
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+for p in python3-xapian; do
+    have_pkg "$p" || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+    log "installing ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+"$PY" -c 'import xapian, sqlite3' || { echo "run-relevance.sh: $PY lacks xapian or sqlite3" >&2; exit 1; }
+
+# --------------------------------------------------------------- build
+if [ -z "$zk" ]; then
+    log "building zhiku (Release, build-rbench/)"
+    if ! { cmake -S . -B build-rbench -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF &&
+           cmake --build build-rbench -j2; } >"$work/rbench-build.log" 2>&1; then
+        tail -30 "$work/rbench-build.log" >&2
+        echo "run-relevance.sh: the build failed (log above)" >&2
+        exit 1
+    fi
+    zk=$root/build-rbench/query/zhiku-query
+    zki=$root/build-rbench/indexer/zhiku-index
+else
+    zk=$(cd "$(dirname "$zk")" && pwd)/$(basename "$zk")
+    zki=$(dirname "$zk")/../indexer/zhiku-index
+fi
+[ -x "$zk" ] || { echo "run-relevance.sh: no $zk" >&2; exit 1; }
+
+# --------------------------------------------------------------- work folder
+if [ ! -d "$work/zhiku-index" ]; then
+    [ -x "$zki" ] || { echo "run-relevance.sh: no $work/zhiku-index and no indexer to build it" >&2; exit 1; }
+    args=()
+    for f in "$corpus"/*; do
+        b=$(basename "$f")
+        if [ -d "$f" ]; then
+            args+=("$f")
+        elif [ "$b" != SOURCES.md ] && [[ $b == *.md || $b == *.markdown || $b == *.txt ]]; then
+            args+=("$f")
+        fi
+    done
+    log "indexing $corpus with zhiku-index"
+    rc=0
+    "$zki" -q -i "$work/zhiku-index" "${args[@]}" || rc=$?
+    [ "$rc" = 0 ] || [ "$rc" = 1 ] || { echo "run-relevance.sh: zhiku-index failed ($rc)" >&2; exit 1; }
+    rm -f "$work/passages.jsonl" "$work/fts5.db"
+    rm -rf "$work/xapian-ngram"
+fi
+if [ ! -s "$work/passages.jsonl" ]; then
+    log "exporting the passages"
+    "$PY" "$here/index_peers.py" export "$work/zhiku-index" "$work/passages.jsonl.tmp" >&2
+    mv "$work/passages.jsonl.tmp" "$work/passages.jsonl"
+    rm -f "$work/fts5.db"
+    rm -rf "$work/xapian-ngram"
+fi
+if [ ! -s "$work/fts5.db" ]; then
+    log "building the FTS5 trigram table"
+    "$PY" "$here/index_peers.py" fts5 "$work/passages.jsonl" "$work/fts5.db.tmp" >&2
+    mv "$work/fts5.db.tmp" "$work/fts5.db"
+fi
+if [ ! -d "$work/xapian-ngram" ]; then
+    log "building the Xapian n-gram database"
+    "$PY" "$here/index_peers.py" xapian "$work/passages.jsonl" "$work/xapian-ngram.tmp" >&2
+    mv "$work/xapian-ngram.tmp" "$work/xapian-ngram"
+fi
+
+# --------------------------------------------------------------- runs
+runs=$work/relevance-runs.json
+log "running the topics"
+"$PY" "$REL" run --work "$work" --corpus "$corpus" --zhiku "$zk" --out "$runs"
+
+if [ "$pool" = 1 ]; then
+    rm -rf "$work/pool"
+    "$PY" "$REL" pool --work "$work" --corpus "$corpus" --runs "$runs" --dir "$work/pool"
+    "$PY" "$REL" pool --work "$work" --corpus "$corpus" --runs "$runs"
+    log "also in $work/pool/ (grade with: $PY $REL judge --keys $work/pool/ID.keys.tsv GRADES)"
+    exit 0
+fi
+
+meta=$work/relevance-meta.tsv
+{
+    printf 'date\t%s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+    printf 'git\t%s\n' "$(git describe --always --dirty 2>/dev/null || echo '?')"
+} >"$meta"
+if [ "$write_doc" = 1 ]; then
+    "$PY" "$REL" report --work "$work" --corpus "$corpus" --runs "$runs" --meta "$meta" \
+        --json "$work/relevance-scores.json" --doc "$root/docs/benchmarks-relevance.md"
+else
+    "$PY" "$REL" report --work "$work" --corpus "$corpus" --runs "$runs" --meta "$meta" \
+        --json "$work/relevance-scores.json"
+fi
