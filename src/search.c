@@ -647,7 +647,8 @@ static int gram_and_cb(const char *term, size_t len, void *payload)
         rc = set_reserve(g->set, b.n);
         if (rc != ZK_OK)
             return rc;
-        memcpy(g->set->v, b.v, b.n * sizeof(uint32_t));
+        if (b.n > 0)
+            memcpy(g->set->v, b.v, b.n * sizeof(uint32_t));
         g->set->n = b.n;
         g->first = 0;
     } else {
