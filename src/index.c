@@ -201,6 +201,7 @@ struct zk_index {
     char *path;
     zk__store *shards[ZK_MAX_SHARDS]; /* a report lives in one shard */
     char names[ZK_MAX_SHARDS][32];    /* their folders, from the stub */
+    char prev[ZK_MAX_SHARDS][32];     /* the folders before a compaction */
     unsigned n_shards;
     int lock_fd;            /* zhiku's writer lock, or -1 */
     pthread_mutex_t rec_mu; /* guards recs while shard writers run */
@@ -1071,8 +1072,10 @@ static void remove_dir(const char *dir)
     rmdir(dir);
 }
 
-/* Shard folders the stub does not list: left by a compaction that a crash
- * interrupted. Only the writer, holding the lock, removes them. */
+/* Shard folders the stub does not list: the generation before the last
+ * compaction (kept a while for searchers that read the old stub), or left
+ * by a compaction that a crash interrupted. Only the writer, holding the
+ * lock, removes them. */
 static void remove_stray_shards(zk_index *ix)
 {
     DIR *d = opendir(ix->path);
@@ -1087,7 +1090,8 @@ static void remove_stray_shards(zk_index *ix)
         if (strncmp(e->d_name, "shard", 5) != 0)
             continue;
         for (i = 0; i < ix->n_shards; i++)
-            listed |= strcmp(ix->names[i], e->d_name) == 0;
+            listed |= strcmp(ix->names[i], e->d_name) == 0 ||
+                      strcmp(ix->prev[i], e->d_name) == 0;
         if (listed)
             continue;
         snprintf(dir, sizeof(dir), "%s/%s", ix->path, e->d_name);
@@ -1167,6 +1171,8 @@ int zk_index_compact(zk_index *ix)
 
     if (ix == NULL)
         return zk__error(ZK_EINVAL, "zk_index_compact: NULL index");
+    /* the generation before the current one goes now */
+    remove_stray_shards(ix);
     /* 1. commit, and write a compacted copy of each shard beside it */
     for (i = 0; rc == ZK_OK && i < ix->n_shards; i++) {
         char dir[PATH_MAX];
@@ -1192,14 +1198,14 @@ int zk_index_compact(zk_index *ix)
         }
         return rc;
     }
-    /* 3. write to the copies from now on; remove the old shards (readers
-     * that still have them open keep reading them until they reopen) */
+    /* 3. write to the copies from now on. The old shards stay until the
+     * next compaction or writer (remove_stray_shards), so that a searcher
+     * that read the old stub a moment ago can still open them */
     for (i = 0; rc == ZK_OK && i < ix->n_shards; i++) {
         char dir[PATH_MAX];
         zk__store_free(ix->shards[i]);
         ix->shards[i] = NULL;
-        snprintf(dir, sizeof(dir), "%s/%s", ix->path, ix->names[i]);
-        remove_dir(dir);
+        memcpy(ix->prev[i], ix->names[i], sizeof(ix->names[i]));
         memcpy(ix->names[i], names[i], sizeof(names[i]));
         snprintf(dir, sizeof(dir), "%s/%s", ix->path, ix->names[i]);
         rc = zk__store_open(&ix->shards[i], dir, 0);

@@ -414,6 +414,30 @@ static int refresh_stats(zk_searcher *s)
     return rc;
 }
 
+/* Open the shards the stub lists. A writer's compaction may switch the
+ * stub between our reading it and opening the shards: then read it again. */
+static int open_reader(zk_searcher *s, zk__reader **rd, struct stat *st)
+{
+    char stub[PATH_MAX];
+    int attempt, rc = ZK_OK;
+
+    snprintf(stub, sizeof(stub), "%s/%s", s->path, ZK_STUB_NAME);
+    for (attempt = 0; attempt < 10; attempt++) {
+        struct stat after;
+        if (stat(stub, st) != 0)
+            return zk__error(ZK_ENOTFOUND, "%s: %s", stub, strerror(errno));
+        rc = zk__reader_open(rd, s->path);
+        if (rc == ZK_OK)
+            return ZK_OK;
+        if (stat(stub, &after) != 0 || after.st_ino != st->st_ino ||
+            after.st_mtim.tv_sec != st->st_mtim.tv_sec ||
+            after.st_mtim.tv_nsec != st->st_mtim.tv_nsec)
+            continue; /* switched under us: read it again */
+        return rc;
+    }
+    return rc;
+}
+
 int zk_searcher_open(zk_searcher **out, const char *path, const char *dict_path)
 {
     zk_searcher *s;
@@ -440,10 +464,8 @@ int zk_searcher_open(zk_searcher **out, const char *path, const char *dict_path)
         return zk__error_oom();
     s->path = strdup(path);
     rc = s->path ? ZK_OK : zk__error_oom();
-    if (rc == ZK_OK && stat(stub, &s->stub) != 0)
-        rc = zk__error(ZK_ENOTFOUND, "%s: %s", stub, strerror(errno));
     if (rc == ZK_OK)
-        rc = zk__reader_open(&s->rd, path);
+        rc = open_reader(s, &s->rd, &s->stub);
     if (rc == ZK_OK)
         rc = zk_dict_open(&s->dict, dict_path);
     if (rc == ZK_OK)
@@ -1751,7 +1773,7 @@ int zk_searcher_query(zk_results **out, zk_searcher *s, const char *query,
              st.st_mtim.tv_sec != s->stub.st_mtim.tv_sec ||
              st.st_mtim.tv_nsec != s->stub.st_mtim.tv_nsec)) {
             zk__reader *rd = NULL;
-            rc = zk__reader_open(&rd, s->path);
+            rc = open_reader(s, &rd, &st);
             if (rc != ZK_OK) {
                 zk_results_free(res);
                 return rc;
