@@ -644,71 +644,107 @@ static int each_gram(const char *s, size_t n, gram_cb cb, void *payload)
     return rc;
 }
 
-typedef struct gram_and {
+/* The distinct n-grams of a literal, with their document frequencies. More
+ * than ZK_MAX_GRAMS only narrow the candidates further, which the check of
+ * each candidate does anyway. */
+#define ZK_MAX_GRAMS 256
+
+typedef struct gram_item {
+    char term[16];
+    size_t len;
+    uint64_t tf;
+} gram_item;
+
+typedef struct gram_set {
+    gram_item v[ZK_MAX_GRAMS];
+    size_t n;
     zk_searcher *s;
-    idset *set;
-    int first;
-    zk__plist pl;
-} gram_and;
-
-static int gram_and_cb(const char *term, size_t len, void *payload)
-{
-    gram_and *g = payload;
-    idset b;
     int rc;
+} gram_set;
 
-    if (!g->first && g->set->n == 0)
-        return ZK_OK; /* already empty */
-    rc = zk__reader_postlist(g->s->rd, term, len, 0, &g->pl);
-    if (rc != ZK_OK)
-        return rc;
-    b.v = g->pl.ids;
-    b.n = g->pl.n;
-    b.cap = g->pl.cap;
-    if (g->first) {
-        rc = set_reserve(g->set, b.n);
-        if (rc != ZK_OK)
-            return rc;
-        if (b.n > 0)
-            memcpy(g->set->v, b.v, b.n * sizeof(uint32_t));
-        g->set->n = b.n;
-        g->first = 0;
-    } else {
-        set_and(g->set, &b);
-    }
-    return ZK_OK;
+static int gram_collect_cb(const char *term, size_t len, void *payload)
+{
+    gram_set *g = payload;
+    size_t i;
+
+    for (i = 0; i < g->n; i++)
+        if (g->v[i].len == len && memcmp(g->v[i].term, term, len) == 0)
+            return 0;
+    if (g->n == ZK_MAX_GRAMS || len > sizeof(g->v[0].term))
+        return 0;
+    memcpy(g->v[g->n].term, term, len);
+    g->v[g->n].len = len;
+    g->rc = zk__reader_termfreq(g->s->rd, term, len, &g->v[g->n].tf);
+    g->n++;
+    return g->rc;
 }
 
-/* Candidates for a literal: passages holding all its n-grams. Exact when
- * the literal is one n-gram (one or two characters). */
+static int cmp_gram_tf(const void *a, const void *b)
+{
+    const gram_item *x = a, *y = b;
+
+    return x->tf < y->tf ? -1 : x->tf > y->tf;
+}
+
+/* Candidates for a literal: passages holding all its n-grams, found from
+ * the rarest n-gram's posting list, each candidate then looked up in the
+ * others' (rarest next), so a query costs about as much as its rarest
+ * n-gram. Exact when the literal is one n-gram (one or two characters). */
 static int literal_candidates(zk_searcher *s, const zk__qitem *it, idset *out,
                               int *exact)
 {
-    gram_and g;
+    gram_set *g = calloc(1, sizeof(*g));
+    zk__plist pl = {0};
+    unsigned char *has = NULL;
+    size_t i, k, o;
     int rc;
 
-    memset(&g, 0, sizeof(g));
-    g.s = s;
-    g.set = out;
-    g.first = 1;
     out->n = 0;
-    rc = each_gram(it->norm, it->norm_len, gram_and_cb, &g);
-    zk__plist_free(&g.pl);
-    /* one n-gram and no white space: the term is the n-gram itself */
     *exact = 0;
+    if (g == NULL)
+        return zk__error_oom();
+    g->s = s;
+    rc = each_gram(it->norm, it->norm_len, gram_collect_cb, g);
+    if (rc == ZK_OK && g->n > 0) {
+        qsort(g->v, g->n, sizeof(g->v[0]), cmp_gram_tf);
+        if (g->v[0].tf > 0)
+            rc = zk__reader_postlist(s->rd, g->v[0].term, g->v[0].len, 0, &pl);
+        if (rc == ZK_OK && pl.n > 0)
+            rc = set_reserve(out, pl.n);
+        if (rc == ZK_OK && pl.n > 0) {
+            memcpy(out->v, pl.ids, pl.n * sizeof(uint32_t));
+            out->n = pl.n;
+        }
+        if (rc == ZK_OK && g->n > 1 && out->n > 0) {
+            has = malloc(out->n);
+            if (has == NULL)
+                rc = zk__error_oom();
+        }
+        for (k = 1; rc == ZK_OK && k < g->n && out->n > 0; k++) {
+            rc = zk__reader_has(s->rd, g->v[k].term, g->v[k].len, out->v,
+                                out->n, has);
+            for (i = 0, o = 0; rc == ZK_OK && i < out->n; i++)
+                if (has[i])
+                    out->v[o++] = out->v[i];
+            if (rc == ZK_OK)
+                out->n = o;
+        }
+    }
+    /* one n-gram and no white space: the term is the n-gram itself */
     if (it->norm_chars <= 2) {
-        size_t i = 0, l;
+        size_t j = 0, l;
         int ws = 0;
-        while (i < it->norm_len) {
-            uint32_t c = zk__utf8_decode((const unsigned char *)it->norm + i,
-                                         it->norm_len - i, &l);
+        while (j < it->norm_len) {
+            uint32_t c = zk__utf8_decode((const unsigned char *)it->norm + j,
+                                         it->norm_len - j, &l);
             ws |= is_ws(c);
-            i += l;
+            j += l;
         }
         *exact = !ws && it->norm_chars >= 1;
     }
-    if (g.first) /* no n-gram at all (only white space) */
-        out->n = 0;
+    zk__plist_free(&pl);
+    free(has);
+    free(g);
     return rc;
 }
 

@@ -102,6 +102,10 @@ int zk__reader_postlist(zk__reader *r, const char *term, size_t len,
 int zk__reader_wdfs(zk__reader *r, const char *term, size_t len,
                     const uint32_t *ids, size_t n, uint32_t *wdf,
                     uint32_t *doclen);
+/* For each of the ascending docids `ids`, whether it is indexed by `term`
+ * (has[i] 1 or 0), skipping through the posting list. */
+int zk__reader_has(zk__reader *r, const char *term, size_t len,
+                   const uint32_t *ids, size_t n, unsigned char *has);
 /* A document's data; *out malloc'ed. ZK_ENOTFOUND if there is none. */
 int zk__reader_data(zk__reader *r, uint32_t id, char **out, size_t *len);
 /* Value `slot` of document `id`; *out malloc'ed ("" if unset). */

@@ -480,6 +480,27 @@ int zk__reader_wdfs(zk__reader *r, const char *term, size_t len,
     }
 }
 
+int zk__reader_has(zk__reader *r, const char *term, size_t len,
+                   const uint32_t *ids, size_t n, unsigned char *has)
+{
+    try {
+        std::string t(term, len);
+        Xapian::PostingIterator p = r->db.postlist_begin(t);
+        Xapian::PostingIterator end = r->db.postlist_end(t);
+        for (size_t i = 0; i < n; i++) {
+            has[i] = 0;
+            if (p == end)
+                continue;
+            if (*p < ids[i])
+                p.skip_to(ids[i]);
+            has[i] = p != end && *p == ids[i];
+        }
+        return ZK_OK;
+    } catch (...) {
+        return map_error("reading the index");
+    }
+}
+
 int zk__reader_data(zk__reader *r, uint32_t id, char **out, size_t *len)
 {
     *out = NULL;
