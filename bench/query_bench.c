@@ -17,28 +17,36 @@
  *       any process) and `ZHIKU_QUERY --version` (starting zhiku-query and
  *       loading its libraries, no index). A first round is a warm-up.
  *       Prints one JSON object with, per command, the wall seconds, the
- *       child's CPU seconds and its minor page faults (wait4()).
+ *       child's CPU seconds and its minor page faults (wait4()). After
+ *       each zhiku-query process the driver runs the same query itself
+ *       (INDEX opened once, as in `run`), so that the library's share of
+ *       the process time is measured at the same moment ("library").
+ *   zhiku-query-bench faults
+ *       Time first writes to fresh anonymous pages: the cost of one page
+ *       fault on this machine, in microseconds, 5 runs of 1024 pages.
  *
  * QUERIES holds one query a line, "KIND<TAB>QUERY"; blank lines and lines
  * starting with '#' are skipped (bench/queries.txt).
  *
  * One timed query is what a search box or zhiku-query needs for a page of
  * results: zk_searcher_query() with ZK_SEARCH_OPTIONS_INIT (10 hits, at
- * most 3 passages per report), zk_results_next() over every hit with
- * zk_hit_snippet(hit, 160, ...) for each, and zk_results_free(). Every
- * snippet byte is read, so no work can be skipped. Wall time with
- * clock_gettime(CLOCK_MONOTONIC).
+ * most 3 passages per report, totals possibly estimated), zk_results_next()
+ * over every hit with zk_hit_snippet(hit, 160, ...) for each, and
+ * zk_results_free(). Every snippet byte is read, so no work can be skipped.
+ * Wall time with clock_gettime(CLOCK_MONOTONIC).
  *
  * The serve protocol: on start-up the driver opens the index and prints
  *   {"ready": true, "system": "zhiku", "queries": N, "open_seconds": S}
  * then answers one line per command line:
  *   round I0 I1 ...  run queries I0, I1, ... in that order; answers
- *                    {"times": [...]}, seconds indexed by query number
- *                    (null for queries not run, -1 for a failed query)
- *   info             run every query once, untimed; answers {"info": [...]}
- *                    with, per query, the hits returned, the matching
- *                    passages and reports (zk_results_info), the number of
- *                    query terms and the best hit's snippet
+ *                    {"times": [...], "minflt": [...]}: seconds indexed by
+ *                    query number (null for queries not run, -1 for a
+ *                    failed query) and the minor page faults of each
+ *   info             run every query once, untimed, with exact_counts = 1;
+ *                    answers {"info": [...]} with, per query, the hits
+ *                    returned, the matching passages and reports
+ *                    (zk_results_info) and whether they are exact, the
+ *                    number of query terms and the best hit's snippet
  *   open N           close and reopen the searcher N times; answers
  *                    {"open": [...]} with the seconds of each reopening
  *   quit             (or end of input) exit
@@ -55,6 +63,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -77,6 +86,7 @@ typedef struct query {
 typedef struct outcome {
     size_t hits;
     uint64_t passages, reports;
+    int exact;
     unsigned n_terms;
     char *first_snippet; /* malloc'd; only when asked for */
     int ok;
@@ -89,6 +99,14 @@ static double now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds used by this process (all threads). */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -194,6 +212,11 @@ static void run_query(zk_searcher *s, const char *q, outcome *o,
                       int keep_snippet)
 {
     zk_search_options opts = ZK_SEARCH_OPTIONS_INIT;
+
+    /* The untimed info run asks for exact totals (the check of result
+     * counts); timed runs keep the default, where totals may be estimated
+     * but every hit is exact. */
+    opts.exact_counts = keep_snippet;
     zk_results *r = NULL;
     const zk_hit *hit;
     unsigned long sum = 0;
@@ -220,6 +243,7 @@ static void run_query(zk_searcher *s, const char *q, outcome *o,
         const zk_result_info *info = zk_results_info(r);
         o->passages = info->passages;
         o->reports = info->reports;
+        o->exact = info->exact;
         o->n_terms = info->n_terms;
     }
     zk_results_free(r);
@@ -227,19 +251,30 @@ static void run_query(zk_searcher *s, const char *q, outcome *o,
     o->ok = 1;
 }
 
+/* Minor page faults of this process so far. */
+static long minor_faults(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_minflt;
+}
+
 /* Run the queries numbered order[0, n) once each; times[i] gets query i's
- * seconds (-1 if it failed). */
+ * seconds (-1 if it failed) and faults[i] the minor page faults it caused
+ * (read outside the timed span). */
 static void run_round(zk_searcher *s, const query *qs, const size_t *order,
-                      size_t n, double *times)
+                      size_t n, double *times, double *faults)
 {
     size_t k;
 
     for (k = 0; k < n; k++) {
         outcome o;
+        long f0 = minor_faults();
         double t0 = now(), t1;
         run_query(s, qs[order[k]].text, &o, 0);
         t1 = now();
         times[order[k]] = o.ok ? t1 - t0 : -1.0;
+        faults[order[k]] = (double)(minor_faults() - f0);
     }
 }
 
@@ -255,7 +290,7 @@ static void print_times(FILE *out, const double *times, const int *ran,
         if (ran != NULL && !ran[i])
             fputs("null", out);
         else
-            fprintf(out, "%.9f", times[i]);
+            fprintf(out, "%.9g", times[i]);
     }
     fputc(']', out);
 }
@@ -281,6 +316,7 @@ static int cmd_run(const char *dir, const char *qfile, int rounds)
     query *qs = read_queries(qfile, &nq);
     size_t *order = xmalloc(nq * sizeof *order);
     double *times = xmalloc(nq * sizeof *times);
+    double *faults = xmalloc(nq * sizeof *faults);
     double open_s;
     zk_searcher *s = open_index(dir, &open_s);
 
@@ -295,7 +331,7 @@ static int cmd_run(const char *dir, const char *qfile, int rounds)
     }
     fputs("], \"rounds\": [", stdout);
     for (r = 0; r < rounds; r++) {
-        run_round(s, qs, order, nq, times);
+        run_round(s, qs, order, nq, times, faults);
         if (r == 0)
             continue; /* warm-up */
         if (r > 1)
@@ -315,6 +351,7 @@ static int cmd_serve(const char *dir, const char *qfile)
     query *qs = read_queries(qfile, &nq);
     size_t *order = xmalloc(nq * sizeof *order);
     double *times = xmalloc(nq * sizeof *times);
+    double *faults = xmalloc(nq * sizeof *faults);
     int *ran = xmalloc(nq * sizeof *ran);
     static char line[MAX_LINE];
     double open_s;
@@ -335,8 +372,7 @@ static int cmd_serve(const char *dir, const char *qfile)
                 if (end == p)
                     break;
                 if (v >= nq || ran[v]) {
-                    fprintf(stderr, "zhiku-query-bench: bad round: %s\n",
-                            line);
+                    fprintf(stderr, "zhiku-query-bench: bad round: %s\n", line);
                     return 1;
                 }
                 ran[v] = 1;
@@ -344,10 +380,12 @@ static int cmd_serve(const char *dir, const char *qfile)
                 p = end;
             }
             for (i = 0; i < nq; i++)
-                times[i] = 0;
-            run_round(s, qs, order, n, times);
+                times[i] = faults[i] = 0;
+            run_round(s, qs, order, n, times, faults);
             fputs("{\"times\": ", stdout);
             print_times(stdout, times, ran, nq);
+            fputs(", \"minflt\": ", stdout);
+            print_times(stdout, faults, ran, nq);
             fputs("}\n", stdout);
         } else if (strcmp(line, "info") == 0) {
             size_t i;
@@ -356,10 +394,12 @@ static int cmd_serve(const char *dir, const char *qfile)
                 outcome o;
                 run_query(s, qs[i].text, &o, 1);
                 printf("%s{\"ok\": %s, \"hits\": %zu, \"passages\": %llu, "
-                       "\"reports\": %llu, \"terms\": %u, \"snippet\": ",
+                       "\"reports\": %llu, \"exact\": %s, \"terms\": %u, "
+                       "\"snippet\": ",
                        i ? ", " : "", o.ok ? "true" : "false", o.hits,
                        (unsigned long long)o.passages,
-                       (unsigned long long)o.reports, o.n_terms);
+                       (unsigned long long)o.reports,
+                       o.exact ? "true" : "false", o.n_terms);
                 if (o.first_snippet != NULL)
                     json_string(stdout, o.first_snippet,
                                 strlen(o.first_snippet));
@@ -395,10 +435,10 @@ static int cmd_serve(const char *dir, const char *qfile)
 
 /* One timed process. */
 typedef struct proc_time {
-    double wall;  /* seconds from spawning to reaping */
-    double cpu;   /* user + system seconds of the child */
-    long minflt;  /* its minor page faults */
-    int status;   /* its exit status (128 + signal if killed) */
+    double wall; /* seconds from spawning to reaping */
+    double cpu;  /* user + system seconds of the child */
+    long minflt; /* its minor page faults */
+    int status;  /* its exit status (128 + signal if killed) */
 } proc_time;
 
 static double tv_seconds(struct timeval tv)
@@ -463,7 +503,11 @@ static int cmd_cli(int runs, const char *bin, const char *dir,
     proc_time *t = xmalloc((size_t)nsel * (size_t)runs * sizeof *t);
     proc_time *tt = xmalloc((size_t)runs * sizeof *tt);
     proc_time *tv = xmalloc((size_t)runs * sizeof *tv);
+    double *lib = xmalloc((size_t)nsel * (size_t)runs * sizeof *lib);
+    double *libcpu = xmalloc((size_t)nsel * (size_t)runs * sizeof *libcpu);
     int *st = xmalloc((size_t)nsel * sizeof *st);
+    double open_s;
+    zk_searcher *s = open_index(dir, &open_s);
     int j, r;
 
     for (j = 0; j < nsel; j++) {
@@ -480,13 +524,26 @@ static int cmd_cli(int runs, const char *bin, const char *dir,
         char *vargv[] = {(char *)bin, "--version", NULL};
         proc_time p;
         for (j = 0; j < nsel; j++) {
-            char *argv[] = {(char *)bin, "-i", (char *)dir, "--limit", "10",
-                            "--color=never", "--", qs[idx[j]].text, NULL};
+            char *argv[] = {
+                (char *)bin,     "-i", (char *)dir,     "--limit", "10",
+                "--color=never", "--", qs[idx[j]].text, NULL};
+            outcome o;
+            double t0, c0;
             p = time_process(argv);
             if (p.status > 1)
                 st[j] = p.status; /* 0: matched, 1: nothing matched */
-            if (r >= 0)
-                t[(size_t)j * (size_t)runs + (size_t)r] = p;
+            /* The same query in this process, right after, under the same
+             * load: the library's share of the process time (wall and
+             * CPU). */
+            c0 = cpu_now();
+            t0 = now();
+            run_query(s, qs[idx[j]].text, &o, 0);
+            if (r >= 0) {
+                size_t k = (size_t)j * (size_t)runs + (size_t)r;
+                t[k] = p;
+                lib[k] = now() - t0;
+                libcpu[k] = cpu_now() - c0;
+            }
         }
         p = time_process(targv);
         if (r >= 0)
@@ -501,13 +558,53 @@ static int cmd_cli(int runs, const char *bin, const char *dir,
         json_string(stdout, qs[idx[j]].text, strlen(qs[idx[j]].text));
         printf(", \"status\": %d, ", st[j]);
         print_procs(t + (size_t)j * (size_t)runs, runs);
-        fputs("}", stdout);
+        fputs(", \"library\": [", stdout);
+        for (r = 0; r < runs; r++)
+            printf("%s%.9f", r ? ", " : "",
+                   lib[(size_t)j * (size_t)runs + (size_t)r]);
+        fputs("], \"library_cpu\": [", stdout);
+        for (r = 0; r < runs; r++)
+            printf("%s%.9f", r ? ", " : "",
+                   libcpu[(size_t)j * (size_t)runs + (size_t)r]);
+        fputs("]}", stdout);
     }
     fputs("], \"true\": {", stdout);
     print_procs(tt, runs);
     fputs("}, \"version\": {", stdout);
     print_procs(tv, runs);
     fputs("}}\n", stdout);
+    zk_searcher_free(s);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- faults */
+
+/* The cost of a page fault on this machine: touch fresh anonymous pages,
+ * one write per page, and print the microseconds per page, for 5 runs of
+ * 1024 pages. Start-up cost is mostly pages touched, so this tells how much
+ * of it is the machine. */
+static int cmd_faults(void)
+{
+    const size_t pages = 1024, page = (size_t)sysconf(_SC_PAGESIZE);
+    int r;
+
+    fputs("{\"page_fault_us\": [", stdout);
+    for (r = 0; r < 5; r++) {
+        volatile char *p = mmap(NULL, pages * page, PROT_READ | PROT_WRITE,
+                                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        double t0;
+        size_t i;
+        if (p == MAP_FAILED) {
+            perror("mmap");
+            return 1;
+        }
+        t0 = now();
+        for (i = 0; i < pages; i++)
+            p[i * page] = 1;
+        printf("%s%.3f", r ? ", " : "", (now() - t0) / (double)pages * 1e6);
+        munmap((void *)p, pages * page);
+    }
+    fputs("]}\n", stdout);
     return 0;
 }
 
@@ -515,7 +612,8 @@ static void usage(void)
 {
     fputs("usage: zhiku-query-bench run INDEX QUERIES ROUNDS\n"
           "       zhiku-query-bench serve INDEX QUERIES\n"
-          "       zhiku-query-bench cli RUNS ZHIKU_QUERY INDEX QUERIES I...\n",
+          "       zhiku-query-bench cli RUNS ZHIKU_QUERY INDEX QUERIES I...\n"
+          "       zhiku-query-bench faults\n",
           stderr);
     exit(2);
 }
@@ -536,6 +634,8 @@ int main(int argc, char **argv)
             usage();
         return cmd_cli(runs, argv[3], argv[4], argv[5], argc - 6, argv + 6);
     }
+    if (argc == 2 && strcmp(argv[1], "faults") == 0)
+        return cmd_faults();
     usage();
     return 2;
 }

@@ -50,10 +50,15 @@ snippet for each, from the query string as a user typed it.
 
 Timing: time.perf_counter() (CLOCK_MONOTONIC) around the whole query,
 in-process, as the C driver does with clock_gettime(CLOCK_MONOTONIC).
+The minor page faults of each query (getrusage) are recorded too, outside
+the timed span: on a virtual machine where a fault is dear they explain
+part of the time.
 """
 import json
 import os
 import random
+import resource
+import signal
 import subprocess
 import sys
 import time
@@ -267,15 +272,21 @@ def cmd_serve(kind, path, qfile):
                           "version": eng.version}) + "\n")
     out.flush()
     clock = time.perf_counter
+
+    def minflt():
+        return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
     for line in sys.stdin:
         words = line.split()
         if not words:
             continue
         if words[0] == "round":
             times = [None] * len(queries)
+            faults = [None] * len(queries)
             for w in words[1:]:
                 i = int(w)
                 q = queries[i]
+                f = minflt()
                 t = clock()
                 try:
                     rows = eng.top10(q)
@@ -286,7 +297,8 @@ def cmd_serve(kind, path, qfile):
                     sys.stderr.write("%s: %s: %s\n" % (eng.name, q, e))
                     t = -1.0
                 times[i] = t
-            out.write(json.dumps({"times": times}) + "\n")
+                faults[i] = minflt() - f
+            out.write(json.dumps({"times": times, "minflt": faults}) + "\n")
         elif words[0] == "info":
             info = []
             for q in queries:
@@ -377,47 +389,58 @@ def cmd_run(opts):
     me = os.path.abspath(__file__)
     py = sys.executable or "/usr/bin/python3"
     workers = []
-    log("starting the workers")
-    workers.append(Worker("zhiku", [opts["zhiku-bench"], "serve",
-                                    opts["zhiku-index"], opts["queries"]]))
-    workers.append(Worker("fts5", [py, me, "serve", "fts5", opts["fts5"],
-                                   opts["queries"]]))
-    workers.append(Worker("xapian", [py, me, "serve", "xapian",
-                                     opts["xapian"], opts["queries"]]))
-    res = {"queries": [{"kind": k, "query": q} for k, q in queries],
-           "rounds": rounds, "seed": seed, "systems": {}, "order": []}
-    for w in workers:
-        res["systems"][w.name] = {"ready": w.ready, "rounds": []}
-    for w in workers:
-        log("%s: result counts (untimed)" % w.name)
-        t = time.perf_counter()
-        res["systems"][w.name]["info"] = w.ask("info")["info"]
-        res["systems"][w.name]["info_seconds"] = time.perf_counter() - t
-    rng = random.Random(seed)
-    busy0, own0, wall0 = cpu_busy(), own_cpu(workers), time.perf_counter()
-    for r in range(rounds):
-        order = list(range(nq))
-        rng.shuffle(order)
-        rot = r % len(workers)
-        sysorder = workers[rot:] + workers[:rot]
-        res["order"].append([w.name for w in sysorder])
-        for w in sysorder:
+    # Stop the workers however this ends (SIGTERM included).
+    signal.signal(signal.SIGTERM, lambda *_a: sys.exit(143))
+    try:
+        log("starting the workers")
+        workers.append(Worker("zhiku", [opts["zhiku-bench"], "serve",
+                                        opts["zhiku-index"],
+                                        opts["queries"]]))
+        workers.append(Worker("fts5", [py, me, "serve", "fts5", opts["fts5"],
+                                       opts["queries"]]))
+        workers.append(Worker("xapian", [py, me, "serve", "xapian",
+                                         opts["xapian"], opts["queries"]]))
+        res = {"queries": [{"kind": k, "query": q} for k, q in queries],
+               "rounds": rounds, "seed": seed, "systems": {}, "order": []}
+        for w in workers:
+            res["systems"][w.name] = {"ready": w.ready, "rounds": []}
+        for w in workers:
+            log("%s: result counts (untimed)" % w.name)
             t = time.perf_counter()
-            times = w.ask("round " + " ".join(map(str, order)))["times"]
-            res["systems"][w.name]["rounds"].append(times)
-            log("round %d/%d%s: %s %.2f s" % (
-                r + 1, rounds, " (warm-up)" if r == 0 else "", w.name,
-                time.perf_counter() - t))
-    wall = time.perf_counter() - wall0
-    busy1, own1 = cpu_busy(), own_cpu(workers)
-    res["rounds_seconds"] = wall
-    if busy0 is not None and busy1 is not None and wall > 0:
-        # Cores kept busy by other processes while the rounds ran.
-        res["other_cores_busy"] = max(0.0, (busy1 - busy0 - (own1 - own0))
-                                      / wall)
-    res["systems"]["zhiku"]["reopen"] = workers[0].ask("open 20")["open"]
-    for w in workers:
-        w.close()
+            res["systems"][w.name]["info"] = w.ask("info")["info"]
+            res["systems"][w.name]["info_seconds"] = time.perf_counter() - t
+        rng = random.Random(seed)
+        busy0, own0, wall0 = cpu_busy(), own_cpu(workers), time.perf_counter()
+        for r in range(rounds):
+            order = list(range(nq))
+            rng.shuffle(order)
+            rot = r % len(workers)
+            sysorder = workers[rot:] + workers[:rot]
+            res["order"].append([w.name for w in sysorder])
+            for w in sysorder:
+                t = time.perf_counter()
+                ans = w.ask("round " + " ".join(map(str, order)))
+                res["systems"][w.name]["rounds"].append(ans["times"])
+                res["systems"][w.name].setdefault("minflt", []).append(
+                    ans.get("minflt"))
+                log("round %d/%d%s: %s %.2f s" % (
+                    r + 1, rounds, " (warm-up)" if r == 0 else "", w.name,
+                    time.perf_counter() - t))
+        wall = time.perf_counter() - wall0
+        busy1, own1 = cpu_busy(), own_cpu(workers)
+        res["rounds_seconds"] = wall
+        if busy0 is not None and busy1 is not None and wall > 0:
+            # Cores kept busy by other processes while the rounds ran.
+            res["other_cores_busy"] = max(
+                0.0, (busy1 - busy0 - (own1 - own0)) / wall)
+        res["systems"]["zhiku"]["reopen"] = workers[0].ask("open 20")["open"]
+        for w in workers:
+            w.close()
+    finally:
+        for w in workers:
+            if w.p.poll() is None:
+                w.p.kill()
+                w.p.wait()
     if opts.get("cli"):
         idx = [i for i, (_k, q) in enumerate(queries) if q in CLI_QUERIES]
         if not idx:
@@ -430,6 +453,9 @@ def cmd_run(opts):
             check=True, stdout=subprocess.PIPE, text=True,
             encoding="utf-8").stdout
         res["cli"] = json.loads(out)
+        out = subprocess.run([opts["zhiku-bench"], "faults"], check=True,
+                             stdout=subprocess.PIPE, text=True).stdout
+        res["page_fault_us"] = json.loads(out)["page_fault_us"]
     text = json.dumps(res, ensure_ascii=False, indent=1)
     if opts.get("out"):
         with open(opts["out"], "w", encoding="utf-8") as f:

@@ -156,6 +156,16 @@ class Run:
                                for ts in per]
             self.failed[s] = sorted(bad)
         self.counted_rounds = len(res["systems"]["zhiku"]["rounds"]) - 1
+        # Minor page faults per query: median over the counted rounds.
+        self.faults = {}
+        for s in SYSTEMS:
+            per = [[] for _ in range(self.nq)]
+            for rnd in (res["systems"][s].get("minflt") or [])[1:]:
+                for i, f in enumerate(rnd or []):
+                    if f is not None:
+                        per[i].append(f)
+            self.faults[s] = [statistics.median(x) if x else None
+                              for x in per]
 
     def info(self, s, i):
         inf = self.res["systems"][s].get("info") or []
@@ -212,6 +222,19 @@ def build(run):
             "—" if s == "zhiku" else ratio(zs["p50"], x["p50"]),
             "—" if s == "zhiku" else ratio(zs["p99"], x["p99"])))
     w("")
+    fl = {s: [f for rnd in (res["systems"][s].get("minflt") or [])[1:]
+              for f in (rnd or []) if f is not None] for s in SYSTEMS}
+    if all(fl.values()):
+        w("Minor page faults per timed query (`ru_minflt` before and after, "
+          "outside the timed span), mean over all samples: %s. "
+          "In a warm process the queries reuse memory, so their time is "
+          "computation, not page faults (which cost about %s µs each on "
+          "this virtual machine; a fresh process, below, is another "
+          "matter).\n" % (", ".join(
+              "%s %.2f" % (SHORT[s], statistics.fmean(fl[s]))
+              for s in SYSTEMS),
+              "%.0f" % statistics.median(res["page_fault_us"])
+              if res.get("page_fault_us") else "?"))
     w("The same over the per-query medians (one figure per query, the "
       "median of its %d rounds; less sensitive to a stray slow sample):\n"
       % run.counted_rounds)
@@ -285,6 +308,10 @@ def build(run):
           num(int(m.get("passages", 0))), num(int(m.get("reports", 0))),
           mbs(m.get("zhiku_bytes")), mbs(m.get("fts5_bytes")),
           mbs(m.get("xapian_bytes"))))
+    w("- Indexes, built before the run and not timed here: `zhiku-index` "
+      "of every folder of the corpus; `bench/index_peers.py export` of its "
+      "passages, then `index_peers.py fts5` and `index_peers.py xapian` on "
+      "them (see `bench/run-query.sh --help`).")
     kinds = {}
     for q in run.queries:
         kinds.setdefault(q["kind"], []).append(q["query"])
@@ -302,7 +329,9 @@ def build(run):
     w("- **zhiku** (`bench/query_bench.c`): `zk_searcher_query()` with "
       "`ZK_SEARCH_OPTIONS_INIT` (10 hits, at most 3 passages per report), "
       "`zk_results_next()` over the hits and `zk_hit_snippet(hit, 160, …)` "
-      "for each, then `zk_results_free()`.")
+      "for each, then `zk_results_free()`. With these default options the "
+      "hits are exact and the totals may be estimates (`exact_counts` 0); "
+      "the untimed counts below ask for exact totals.")
     hows = {}
     for i in range(run.nq):
         h = run.info("fts5", i).get("how")
@@ -361,8 +390,8 @@ def build(run):
     # ---- slowest
     w("## Slowest queries of each system\n")
     w("Per-query medians in ms; counts are the matching passages "
-      "(zhiku: `zk_results_info()`; FTS5: `count(*)` with the same "
-      "conditions; Xapian: the exact match count).\n")
+      "(zhiku: `zk_results_info()` with `exact_counts`; FTS5: `count(*)` "
+      "with the same conditions; Xapian: the exact match count).\n")
     for s in SYSTEMS:
         order = sorted(range(run.nq), key=lambda i: -nz(run.medians[s][i]))
         w("### %s\n" % SHORT[s])
@@ -386,24 +415,37 @@ def build(run):
         w("The whole process `zhiku-query -i INDEX --limit 10 --color=never "
           "QUERY > /dev/null`, started with `posix_spawn()` and reaped with "
           "`wait4()` by `zhiku-query-bench cli`: %d runs per query after "
-          "one warm-up round, the queries taking turns. The overhead is the "
-          "median process time minus the median in-process library time of "
-          "the same query from the rounds above: process start-up, loading "
-          "the shared libraries, the dictionary map, opening the index, and "
-          "printing.\n" % c["runs"])
-        w("| query | process median | min | library median | overhead | "
-          "page faults |")
-        w("|---|--:|--:|--:|--:|--:|")
+          "one warm-up round, the queries taking turns. Right after each "
+          "process the driver runs the same query itself, in-process with "
+          "the index already open, so that both are measured under the "
+          "same load. The overhead is the median process time minus the "
+          "median in-process time: process start-up, loading the shared "
+          "libraries, the dictionary map, opening the index, the work a "
+          "fresh process does that a warm one does not (first touches of "
+          "memory), and printing.\n" % c["runs"])
+        w("| query | process median | in-process median | overhead | "
+          "overhead, minima | overhead, CPU time | page faults |")
+        w("|---|--:|--:|--:|--:|--:|--:|")
         for r in cli:
-            w("| `%s` | %s | %s | %s | %s | %s |" % (
-                cell(r["query"]), ms(r["median"]), ms(r["min"]),
-                ms(r["lib"]), ms(r["overhead"]), num(r["minflt"])))
+            w("| `%s` | %s | %s | **%s** | %s | %s | %s |" % (
+                cell(r["query"]), ms(r["median"]), ms(r["lib"]),
+                ms(r["overhead"]), ms(r["overhead_min"]),
+                ms(r["overhead_cpu"]), num(r["minflt"])))
         w("")
+        w("\"Overhead, minima\" is the fastest process minus the fastest "
+          "in-process run, what a quiet machine would approach; \"overhead, "
+          "CPU time\" the child's CPU time (`wait4()`) minus the in-process "
+          "query's (`CLOCK_PROCESS_CPUTIME_ID`), medians, which waiting for "
+          "a core does not inflate.\n")
         w("- Median overhead: **%.2f ms** (goal ≤ %g ms: %s); range %s–%s "
-          "ms." % (cli_med * 1e3, CLI_GOAL_MS,
-                   met(cli_med * 1e3 <= CLI_GOAL_MS),
-                   ms(min(r["overhead"] for r in cli)),
-                   ms(max(r["overhead"] for r in cli))))
+          "ms. By minima %s ms, by CPU time %s ms (medians over the "
+          "queries)." % (
+              cli_med * 1e3, CLI_GOAL_MS,
+              met(cli_med * 1e3 <= CLI_GOAL_MS),
+              ms(min(r["overhead"] for r in cli)),
+              ms(max(r["overhead"] for r in cli)),
+              ms(statistics.median(r["overhead_min"] for r in cli)),
+              ms(statistics.median(r["overhead_cpu"] for r in cli))))
         parts = []
         for key, what in (("true", "`/bin/true`"),
                           ("version", "`zhiku-query --version` (libraries "
@@ -427,16 +469,25 @@ def build(run):
               "| %s | %s | %s |" % (ms(qwall), ms(qcpu), num(qflt)))
             w("")
             t_wall, t_cpu, t_flt = parts[0][1], parts[0][2], parts[0][3]
-            if qflt > t_flt:
-                w("  Even `/bin/true` takes %s ms here. Beyond it, a query "
-                  "process costs %s ms more CPU and %s more page faults: "
-                  "at most %.0f µs of CPU per extra fault, if faults were "
-                  "all of it; on this virtual machine a page fault is "
-                  "expensive, so start-up cost is mostly the pages touched "
-                  "(shared libraries' relocations and initialisers, the "
-                  "dictionary, the index's first blocks)." % (
-                      ms(t_wall), ms(qcpu - t_cpu), num(qflt - t_flt),
-                      (qcpu - t_cpu) / (qflt - t_flt) * 1e6))
+            if len(parts) > 1:
+                v_wall = parts[1][1]
+                w("  `zhiku-query --version` does nothing but start with its "
+                  "shared libraries (libzhiku, libxapian, libstdc++, …): "
+                  "%s ms more than `/bin/true`, before any dictionary or "
+                  "index work. The dictionary map, the index open, the "
+                  "query and the output then add %s ms (a query process "
+                  "minus `--version`, library time included)."
+                  % (ms(v_wall - t_wall), ms(qwall - v_wall)))
+                w("")
+            pf = res.get("page_fault_us")
+            if pf:
+                w("  For scale, a page fault (first write to a fresh "
+                  "anonymous page) costs %.1f µs on this virtual machine "
+                  "(median of %d runs of 1,024 pages), so the %s pages a query process touches "
+                  "beyond `/bin/true`'s cost about %.1f ms by themselves."
+                  % (statistics.median(pf), len(pf), num(qflt - t_flt),
+                     (qflt - t_flt) * statistics.median(pf) / 1e3))
+            w("")
         if reopen:
             w("- `zk_searcher_open()` of the index in a process that has "
               "opened it before (dictionary and index files cached): median "
@@ -524,7 +575,10 @@ def counts_text(run):
         "(trigram phrases, `instr()`), folding only case, so the two should "
         "agree except where normalisation matters. Xapian's n-gram query "
         "asks for the word's characters and character pairs anywhere in "
-        "the passage, not for the word as a string, so it finds more.\n")
+        "the passage, not for the word as a string, so it can find more "
+        "(`3%`: `3` and `%` anywhere); and it indexes a run of digits or "
+        "Latin letters as one term, so it can also find less (`870亿元` "
+        "misses `2870亿元`).\n")
     lines.append("- zhiku and FTS5 give the same count for %d of %d "
                  "queries." % (len(agree), len(agree) + len(differ)))
     if differ:
@@ -538,6 +592,12 @@ def counts_text(run):
                          for q, z, x in xdiff[:12]) +
                          ("; …" if len(xdiff) > 12 else ""))
                      if xdiff else ""))
+    inexact = [run.queries[i]["query"] for i in range(run.nq)
+               if run.info("zhiku", i).get("exact") is False]
+    if inexact:
+        lines.append("- zhiku's totals were estimates, although asked for "
+                     "exact counts, for: %s." % ", ".join(
+                         "`%s`" % q for q in inexact))
     z0 = [run.queries[i]["query"] for i in range(run.nq)
           if count_of(run, "zhiku", i) == 0]
     if z0:
@@ -561,11 +621,19 @@ def cli_rows(run):
     rows = []
     for e in c["queries"]:
         ts = sorted(e["times"])
-        lib = run.medians["zhiku"][e["index"]]
+        if e.get("library"):
+            lib = statistics.median(e["library"])
+            lib_min = min(e["library"])
+        else:
+            lib = lib_min = run.medians["zhiku"][e["index"]]
+        cpu = statistics.median(e.get("cpu") or [0.0])
+        lib_cpu = statistics.median(e.get("library_cpu") or [float("nan")])
         med = statistics.median(ts)
         rows.append({"query": e["query"], "median": med, "min": ts[0],
                      "lib": lib, "overhead": med - lib,
-                     "cpu": statistics.median(e.get("cpu") or [0.0]),
+                     "overhead_min": ts[0] - lib_min,
+                     "overhead_cpu": cpu - lib_cpu,
+                     "cpu": cpu,
                      "minflt": int(statistics.median(e.get("minflt") or
                                                      [0])),
                      "status": e.get("status", 0)})

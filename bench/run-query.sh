@@ -136,9 +136,9 @@ fi
     printf 'corpus_bytes\t%s\n' "$corpus_bytes"
     printf 'passages\t%s\n' "$passages"
     printf 'reports\t%s\n' "$reports"
-    printf 'zhiku_bytes\t%s\n' "$(du -sb "$work/zhiku-index" | cut -f1)"
-    printf 'fts5_bytes\t%s\n' "$(du -sb "$work/fts5.db" | cut -f1)"
-    printf 'xapian_bytes\t%s\n' "$(du -sb "$work/xapian-ngram" | cut -f1)"
+    printf 'zhiku_bytes\t%s\n' "$(du -sbL "$work/zhiku-index" | cut -f1)"
+    printf 'fts5_bytes\t%s\n' "$(du -sbL "$work/fts5.db" | cut -f1)"
+    printf 'xapian_bytes\t%s\n' "$(du -sbL "$work/xapian-ngram" | cut -f1)"
     printf 'rounds\t%s\n' "$rounds"
 } >"$res/meta.tsv"
 log "corpus: $corpus_files files, $corpus_bytes bytes; $passages passages, $reports reports"
@@ -146,10 +146,9 @@ log "corpus: $corpus_files files, $corpus_bytes bytes; $passages passages, $repo
 # --------------------------------------------------------------- warm up
 # Every system is measured on a warm page cache.
 log "reading the indexes into the page cache"
-find "$work/zhiku-index" "$work/xapian-ngram" -type f -exec cat {} + >/dev/null
-cat "$work/fts5.db" >/dev/null
+find -L "$work/zhiku-index" "$work/xapian-ngram" "$work/fts5.db" -type f -exec cat {} + >/dev/null
 # The dictionary zhiku-query maps.
-"$zq" -i "$work/zhiku-index" --color=never -c 发展 >/dev/null 2>&1 || true
+timeout 120 "$zq" -i "$work/zhiku-index" --color=never 发展 >/dev/null 2>&1 || true
 
 # --------------------------------------------------------------- run
 log "running $rounds rounds (the first a warm-up), then $cli_runs runs of zhiku-query per query"
