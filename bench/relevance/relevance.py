@@ -12,7 +12,7 @@ corpus root the index was built from, for portable passage keys):
 
   run --zhiku BIN --out RUNS.json
       Run every topic on every system; write the ranked lists.
-  pool --runs RUNS.json [--topic ID] [--dir DIR]
+  pool --runs RUNS.json [--also RUNS.json]... [--topic ID] [--dir DIR]
       The pooled passages (top 10 of every run) that qrels.tsv does not
       grade yet, per topic, shuffled, without saying who found them:
       printed, or with --dir written as DIR/ID.txt (to read) and
@@ -24,6 +24,9 @@ corpus root the index was built from, for portable passage keys):
       Score the runs and write the results page (or print it).
   check
       Check qrels.tsv against the passages (drift, duplicates).
+  show --runs RUNS.json [--topic ID] [--system NAME]
+      Each run's top 10 with its grades (to look into a topic after
+      grading; not while grading).
 
 Passage keys are portable: the report's path relative to the corpus root,
 the passage's ordinal in it, and its first 30 characters (to notice when a
@@ -277,6 +280,14 @@ def cmd_run(args):
     fts = Fts5(os.path.join(args.work, "fts5.db"))
     xap = XapianNgram(os.path.join(args.work, "xapian-ngram"))
     index = os.path.join(args.work, "zhiku-index")
+    # The peers must hold exactly the exported passages, line n = row n.
+    n = len(work.passages)
+    if xap.db.get_doccount() != n or xap.db.get_lastdocid() != n:
+        die("xapian-ngram holds %d documents, passages.jsonl %d lines: rebuild it"
+            % (xap.db.get_doccount(), n))
+    rows, last = fts.con.execute("SELECT count(*), max(rowid) FROM p").fetchone()
+    if rows != n or last != n:
+        die("fts5.db holds %d rows, passages.jsonl %d lines: rebuild it" % (rows, n))
     runs = {s: {} for s in SYSTEM_NAMES}
     seconds = {s: 0.0 for s in SYSTEM_NAMES}
     peer_queries = {}
@@ -338,7 +349,7 @@ def pooled(runs, topic):
     keys = []
     seen = set()
     for s in SYSTEM_NAMES:
-        for k in runs["runs"][s].get(topic, [])[:DEPTH]:
+        for k in runs["runs"].get(s, {}).get(topic, [])[:DEPTH]:
             k = tuple(k)
             if k not in seen:
                 seen.add(k)
@@ -349,6 +360,9 @@ def pooled(runs, topic):
 def cmd_pool(args):
     work = Work(args.work, args.corpus)
     runs = json.load(open(args.runs, encoding="utf-8"))
+    # --also: more run files (say, zhiku with other weights) whose top 10
+    # joins the pool.
+    also = [json.load(open(f, encoding="utf-8")) for f in args.also or []]
     qrels = load_qrels()
     topics = load_topics()
     if args.topic:
@@ -356,7 +370,9 @@ def cmd_pool(args):
     total = 0
     for t in topics:
         judged = qrels.get(t["id"], {})
-        todo = [k for k in pooled(runs, t["id"]) if k not in judged]
+        todo = []
+        for r in [runs] + also:
+            todo += [k for k in pooled(r, t["id"]) if k not in judged and k not in todo]
         # Shuffled with a fixed seed, so the order says nothing about which
         # system found a passage, and a rerun shows the same order.
         rng = random.Random(hashlib.sha256(t["id"].encode()).hexdigest())
@@ -610,6 +626,16 @@ def cmd_report(args):
       "configuration, with p < 0.05 for each.")
     w("")
     w("The best peer configuration is %s (nDCG@10 %.3f)." % (dict(SYSTEMS)[best_peer], m(best_peer, "ndcg")))
+    same = [i for i in ids if runs["runs"]["xapian"].get(i) == runs["runs"]["xapian-or"].get(i)]
+    w("")
+    if len(same) == len(ids):
+        w("Xapian's AND and OR rows are the same run on every topic: each query "
+          "has at least 10 passages holding all its words, and BM25 ranks those "
+          "first either way.")
+    elif same:
+        w("Xapian's AND and OR rows return the same top 10 on %d of the %d topics; "
+          "they differ where fewer than 10 passages hold every word of the query "
+          "and OR fills the list with passages missing some." % (len(same), len(ids)))
     # FTS5 splits in two: queries it can answer with MATCH and bm25, and
     # queries of short terms only, which it can only filter.
     with_match = [i for i in ids if runs["peer_queries"][i]["fts5"][0].find("MATCH") >= 0]
@@ -624,6 +650,21 @@ def cmd_report(args):
           % (len(with_match), fmt(m("fts5", "ndcg", with_match)),
              fmt(m("zhiku", "ndcg", with_match)), len(without),
              fmt(m("fts5", "ndcg", without)), fmt(m("zhiku", "ndcg", without))))
+    behind = []
+    for i in ids:
+        bp = max(peers, key=lambda s: sc[s][i]["ndcg"])
+        d = sc["zhiku"][i]["ndcg"] - sc[bp][i]["ndcg"]
+        if d <= -0.1:
+            behind.append((d, i, bp))
+    if behind:
+        behind.sort()
+        qmap = {t["id"]: t["query"] for t in topics}
+        w("")
+        w("zhiku is 0.1 or more below the best peer on %d topics: %s." % (
+            len(behind), ", ".join("%s %s (%.2f vs %.2f, %s)" % (
+                i, qmap[i], sc["zhiku"][i]["ndcg"], sc[bp][i]["ndcg"],
+                {"fts5": "FTS5", "xapian": "Xapian AND", "xapian-or": "Xapian OR"}[bp])
+                for d, i, bp in behind)))
     w("")
     w("## Per topic")
     w("")
@@ -677,6 +718,17 @@ def cmd_report(args):
       "The passages were shown shuffled, without saying which system had found them "
       "(`--pool`). %d grades: %d × 0, %d × 1, %d × 2 (`bench/relevance/qrels.tsv`)."
       % (n_grades, dist[0], dist[1], dist[2]))
+    in_pool = sum(1 for t in topics for k in pooled(runs, t["id"])
+                  if k in qrels.get(t["id"], {}))
+    if n_grades > in_pool:
+        w("- %d further graded passages are not in this run's pool: they came from "
+          "the top 10 of zhiku runs with other ranking weights (`relevance.py pool "
+          "--also`), or of an earlier version. They were graded the same way (shuffled, "
+          "not labelled by run), though the judge knew they came from zhiku variants. "
+          "A graded passage outside a run's top 10 changes only the ideal DCG of its "
+          "topic, which is the same for every system: it lowers every system's nDCG@10 "
+          "on that topic by the same factor."
+          % (n_grades - in_pool))
     if unjudged_pool:
         w("- %d pooled passages are not graded (they count as 0)." % unjudged_pool)
     else:
@@ -734,10 +786,18 @@ def cmd_report(args):
     w("")
     w("## Limits of the judging")
     w("")
-    w("- **One judge.** Every grade is one person's reading; no second judge, so no "
-      "agreement figure. Graded 0/1/2 against a one-sentence need, borderline "
-      "passages (a sentence that lists the topic among ten others) could go either "
-      "way between 0 and 1, or 1 and 2.")
+    w("- **One judge.** Every grade is one reading — by the AI coding assistant that "
+      "built this harness, reading as a policy researcher would, from the passage "
+      "text, its heading trail and report title only — with no second judge, so no "
+      "agreement figure. Against a one-sentence need, borderline passages could go "
+      "either way between 0 and 1, or 1 and 2. The boundaries used "
+      "(`bench/relevance/README.md`): a news lead or headline that only names the "
+      "topic, a purpose or scope article, an article that assigns a department "
+      "without saying what it does, a single narrow measure: 1; a passage that sets "
+      "out goals, several measures, rules or figures on the need itself: 2; the "
+      "query's words in another sense (巴中 as Pakistan–China, 优先 as "
+      "\"priority hiring\" for some group, 公平 in an unrelated clause, a bare "
+      "citation of a plan's title): 0.")
     w("- **Pooled at depth 10** from these five runs only. Relevant passages none of "
       "them ranked in its top 10 are unknown, so the ideal ranking used by nDCG is "
       "the best of what the pool found, and recall is not measured. A new system or "
@@ -746,6 +806,12 @@ def cmd_report(args):
     w("- **Development set.** zhiku's ranking weights may be tuned on these topics "
       "(`src/search_weights.h`); figures on them then overstate how well it ranks "
       "unseen queries. A held-out set of new topics would be the fair test.")
+    no2 = [t["id"] for t in topics
+           if t["id"] in ids and not any(g == 2 for _h, g in qrels.get(t["id"], {}).values())]
+    if no2:
+        w("- No passage of %s was graded 2: their nDCG@10 rests on grade-1 passages "
+          "only; a top 10 made of ten grade-1 passages scores 1.00 there, so "
+          "such topics separate the systems little." % ", ".join(no2))
     w("- %d topics is a small sample; per-topic differences are large, so look at "
       "the per-topic table and the p-values, not only the means." % len(topics))
     w("")
@@ -759,6 +825,31 @@ def cmd_report(args):
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump({"scores": sc, "met": met, "per_peer": per_peer}, f, indent=1)
+    return 0
+
+
+def cmd_show(args):
+    """Each run's top 10 for some topics, with the grades: for looking into
+    why a system does well or badly (after grading, not before)."""
+    work = Work(args.work, args.corpus)
+    runs = json.load(open(args.runs, encoding="utf-8"))
+    qrels = load_qrels()
+    for t in load_topics():
+        if args.topic and t["id"] not in args.topic:
+            continue
+        grades = qrels.get(t["id"], {})
+        print("=" * 72)
+        print("%s  %s  (%s)" % (t["id"], t["query"], t["need"]))
+        for s in args.system or SYSTEM_NAMES:
+            ranked = runs["runs"][s].get(t["id"], [])
+            n = ndcg(ranked, grades)
+            print("-- %s  nDCG@10 %s" % (s, fmt(n)))
+            for i, k in enumerate(ranked[:DEPTH], 1):
+                g = grades.get(tuple(k), (None, None))[1]
+                p = work.passage(k)
+                print("  %2d [%s] %s:%d  %s | %s" % (
+                    i, "?" if g is None else g, k[0], k[1],
+                    (p["trail"] if p else "")[-40:], (p["text"] if p else "")[:50].replace("\n", " ")))
     return 0
 
 
@@ -779,6 +870,7 @@ def main():
     p.add_argument("--runs", required=True)
     p.add_argument("--topic", action="append")
     p.add_argument("--dir")
+    p.add_argument("--also", action="append", metavar="RUNS.json")
     p = sub.add_parser("judge")
     p.add_argument("--keys", required=True)
     p.add_argument("grades", nargs="+")
@@ -790,9 +882,14 @@ def main():
     p.add_argument("--json")
     p = sub.add_parser("check")
     common(p)
+    p = sub.add_parser("show")
+    common(p)
+    p.add_argument("--runs", required=True)
+    p.add_argument("--topic", action="append")
+    p.add_argument("--system", action="append", choices=SYSTEM_NAMES)
     args = ap.parse_args()
     return {"run": cmd_run, "pool": cmd_pool, "judge": cmd_judge,
-            "report": cmd_report, "check": cmd_check}[args.cmd](args)
+            "report": cmd_report, "check": cmd_check, "show": cmd_show}[args.cmd](args)
 
 
 if __name__ == "__main__":
