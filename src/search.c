@@ -1174,7 +1174,8 @@ static int score_rterm(zk_searcher *s, const rterm *t, cand *c, size_t n,
     for (p = 0; p < ZK_N_PARTS; p++)
         w[p] = t->weight[p] * idfv;
     if (tf <= 8 * (uint64_t)n) {
-        rc = zk__reader_postlist(s->rd, t->term, t->len, 1, pl);
+        rc = zk__reader_postlist(s->rd, t->term, t->len, ZK_BM25_B > 0 ? 2 : 1,
+                                 pl);
         if (rc != ZK_OK)
             return rc;
         for (i = 0, j = 0; i < n && j < pl->n;) {
@@ -1194,7 +1195,8 @@ static int score_rterm(zk_searcher *s, const rterm *t, cand *c, size_t n,
         }
         return ZK_OK;
     }
-    rc = zk__reader_wdfs(s->rd, t->term, t->len, ids, n, wdf, dl);
+    rc = zk__reader_wdfs(s->rd, t->term, t->len, ids, n, wdf,
+                         ZK_BM25_B > 0 ? dl : NULL);
     if (rc != ZK_OK)
         return rc;
     for (i = 0; i < n; i++) {
@@ -1539,6 +1541,7 @@ static int run_query(zk_searcher *s, zk_results *res,
         c[i].docid = final.v[i];
         c[i].report = report_of(s, final.v[i]);
         ids[i] = final.v[i];
+        dl[i] = (uint32_t)s->avlength; /* unless lengths are looked up */
         if (c[i].report != SIZE_MAX && per[c[i].report]++ == 0)
             reports_cand++;
     }

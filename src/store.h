@@ -94,7 +94,8 @@ int zk__reader_stats(zk__reader *r, uint64_t *doccount, double *avlength,
                      unsigned *n_shards);
 int zk__reader_termfreq(zk__reader *r, const char *term, size_t len,
                         uint64_t *out);
-/* The whole posting list of `term` (replacing out's contents). */
+/* The whole posting list of `term` (replacing out's contents); want_wdf
+ * 1 fills wdf, 2 also the document lengths. */
 int zk__reader_postlist(zk__reader *r, const char *term, size_t len,
                         int want_wdf, zk__plist *out);
 /* For each of the ascending docids `ids`, the term's wdf (0 if absent)

@@ -444,7 +444,8 @@ int zk__reader_postlist(zk__reader *r, const char *term, size_t len,
             out->ids[out->n] = *p;
             if (want_wdf) {
                 out->wdf[out->n] = p.get_wdf();
-                out->len[out->n] = p.get_doclength();
+                /* a document length costs a lookup of its own */
+                out->len[out->n] = want_wdf > 1 ? p.get_doclength() : 0;
             }
             out->n++;
         }
