@@ -159,8 +159,9 @@ static void report_id(const char *abspath, char out[17])
              (unsigned long long)XXH3_64bits(abspath, strlen(abspath)));
 }
 
-/* Find `key` in a record's data; returns a malloc'ed unescaped copy. */
-static char *record_get(const char *data, size_t len, const char *key)
+/* Find `key` in a record's data; returns a malloc'ed unescaped copy, or
+ * NULL. Shared with the searcher (index_internal.h). */
+char *zk__record_field(const char *data, size_t len, const char *key)
 {
     size_t kl = strlen(key), i = 0;
 
@@ -301,14 +302,14 @@ static int load_record_cb(const char *data, size_t len, void *payload)
 {
     rec_map *m = payload;
     record r;
-    char *id = record_get(data, len, "id");
-    char *size = record_get(data, len, "size");
-    char *mtime = record_get(data, len, "mtime_ns");
-    char *hash = record_get(data, len, "hash");
+    char *id = zk__record_field(data, len, "id");
+    char *size = zk__record_field(data, len, "size");
+    char *mtime = zk__record_field(data, len, "mtime_ns");
+    char *hash = zk__record_field(data, len, "hash");
     int rc = ZK_OK;
 
     memset(&r, 0, sizeof(r));
-    r.path = record_get(data, len, "path");
+    r.path = zk__record_field(data, len, "path");
     if (r.path && id && strlen(id) == 16 && size && mtime && hash &&
         strlen(hash) == 32 && unhex(hash, r.hash) == 0) {
         memcpy(r.id, id, 17);
@@ -1837,7 +1838,7 @@ static int refresh_record(zk_index *ix, result *r)
         rc = zk__xdoc_boolean(d, ZK_T_RECORD, 2);
     if (rc == ZK_OK)
         rc = zk__xdoc_value(d, ZK_SLOT_REPORT, r->job->id, 16);
-    date = record_get(c.data.p, c.data.n, "date");
+    date = zk__record_field(c.data.p, c.data.n, "date");
     if (rc == ZK_OK && date != NULL)
         rc = zk__xdoc_value(d, ZK_SLOT_DATE, date, strlen(date));
     free(date);
@@ -2112,7 +2113,7 @@ done:
 static int sum_sizes(const char *data, size_t len, void *payload)
 {
     uint64_t *sum = payload;
-    char *size = record_get(data, len, "size");
+    char *size = zk__record_field(data, len, "size");
 
     if (size != NULL)
         *sum += strtoull(size, NULL, 10);

@@ -188,34 +188,6 @@ static char *xstrndup(const char *s, size_t n)
     return d;
 }
 
-static char *rec_field(const char *data, size_t len, const char *key)
-{
-    size_t kl = strlen(key), i = 0;
-
-    while (i < len) {
-        const char *line = data + i, *eol = memchr(line, '\n', len - i);
-        size_t n = eol ? (size_t)(eol - line) : len - i;
-        if (n > kl && memcmp(line, key, kl) == 0 && line[kl] == '=') {
-            char *v = malloc(n - kl), *o = v;
-            size_t j;
-            if (v == NULL)
-                return NULL;
-            for (j = kl + 1; j < n; j++) {
-                if (line[j] == '\\' && j + 1 < n) {
-                    j++;
-                    *o++ = line[j] == 'n' ? '\n' : line[j];
-                } else {
-                    *o++ = line[j];
-                }
-            }
-            *o = '\0';
-            return v;
-        }
-        i += n + 1;
-    }
-    return NULL;
-}
-
 static void report_clear(report *r)
 {
     free(r->path);
@@ -315,20 +287,20 @@ static int load_report(zk_searcher *s, report *r)
     rc = zk__reader_data(s->rd, r->docid, &data, &len);
     if (rc != ZK_OK)
         return rc;
-    v = rec_field(data, len, "id");
+    v = zk__record_field(data, len, "id");
     snprintf(r->id, sizeof(r->id), "%s", v ? v : "");
     free(v);
-    r->path = rec_field(data, len, "path");
-    r->title = rec_field(data, len, "title");
-    r->date = rec_field(data, len, "date");
-    r->author = rec_field(data, len, "author");
-    r->org = rec_field(data, len, "org");
-    r->keywords = rec_field(data, len, "keywords");
-    r->docno = rec_field(data, len, "docno");
-    v = rec_field(data, len, "year");
+    r->path = zk__record_field(data, len, "path");
+    r->title = zk__record_field(data, len, "title");
+    r->date = zk__record_field(data, len, "date");
+    r->author = zk__record_field(data, len, "author");
+    r->org = zk__record_field(data, len, "org");
+    r->keywords = zk__record_field(data, len, "keywords");
+    r->docno = zk__record_field(data, len, "docno");
+    v = zk__record_field(data, len, "year");
     r->year = v ? atoi(v) : 0;
     free(v);
-    v = rec_field(data, len, "passages");
+    v = zk__record_field(data, len, "passages");
     r->n_passages = v ? (unsigned)atoi(v) : 0;
     free(v);
     free(data);
