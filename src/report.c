@@ -91,24 +91,6 @@ struct zk__rctx {
     zk__rtext raw, para; /* plain-text reader */
 };
 
-static void *grow(void *p, size_t *cap, size_t need, size_t size)
-{
-    size_t c = *cap ? *cap : 16;
-    void *q;
-
-    if (need <= *cap)
-        return p;
-    while (c < need) {
-        if (c > SIZE_MAX / 2 / size)
-            return NULL;
-        c *= 2;
-    }
-    q = realloc(p, c * size);
-    if (q != NULL)
-        *cap = c;
-    return q;
-}
-
 static char *dup(const char *s, size_t n)
 {
     char *d = malloc(n + 1);
@@ -139,7 +121,7 @@ uint32_t zk__rsrc_line(const zk__rsrc *src, size_t off)
 
 static int add_line(zk__rsrc *src, size_t *cap, size_t at)
 {
-    void *p = grow(src->line, cap, src->n_lines + 1, sizeof(size_t));
+    void *p = zk__rgrow(src->line, cap, src->n_lines + 1, sizeof(size_t));
 
     if (p == NULL)
         return zk__error_oom();
@@ -208,8 +190,8 @@ static int emit(zk__rctx *c, size_t a, size_t b)
     size_t i, n = 0, o = 0, start = SIZE_MAX, end = 0;
     void *q;
 
-    q = grow(r->passages, &c->cap_passages, r->n_passages + 1,
-             sizeof(zk__passage));
+    q = zk__rgrow(r->passages, &c->cap_passages, r->n_passages + 1,
+                  sizeof(zk__passage));
     if (q == NULL)
         return zk__error_oom();
     r->passages = q;
@@ -326,7 +308,7 @@ static int add_win(zk__rctx *c, const zk__rtext *u, size_t a, size_t b,
         c->wins_id = sec;
         c->wins_depth = (uint32_t)c->depth;
     }
-    p = grow(c->wins, &c->cap_wins, c->n_wins + 1, sizeof(rwin));
+    p = zk__rgrow(c->wins, &c->cap_wins, c->n_wins + 1, sizeof(rwin));
     if (p == NULL)
         return zk__error_oom();
     c->wins = p;
@@ -511,7 +493,7 @@ static int push(zk__rctx *c, const zk__rtext *t, size_t n, int level, int rank,
     }
     if (rc != ZK_OK)
         return rc;
-    p = grow(c->stack, &c->cap_stack, c->depth + 1, sizeof(rhead));
+    p = zk__rgrow(c->stack, &c->cap_stack, c->depth + 1, sizeof(rhead));
     if (p == NULL)
         return zk__error_oom();
     c->stack = p;

@@ -64,6 +64,9 @@ size_t zk__rchars(const char *s, size_t n);
 int zk__rshort(const char *s, size_t n, size_t max);
 /* Narrow [*a, *b) of s so it neither starts nor ends with a blank. */
 void zk__rtrim(const char *s, size_t *a, size_t *b);
+/* Grow an array to hold `need` items of `size` bytes. Returns the new
+ * pointer, or NULL (leaving `p` and *cap alone) when out of memory. */
+void *zk__rgrow(void *p, size_t *cap, size_t need, size_t size);
 
 /*
  * Chinese numbering ranks, outermost first. ZK_RN_ARTICLE (第X条) is not a

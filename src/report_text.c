@@ -15,7 +15,7 @@
 
 /* Grow an array to hold `need` items of `size` bytes. Returns the new
  * pointer, or NULL (leaving `p` and *cap alone) when out of memory. */
-static void *grow(void *p, size_t *cap, size_t need, size_t size)
+void *zk__rgrow(void *p, size_t *cap, size_t need, size_t size)
 {
     size_t c = *cap ? *cap : 64;
     void *q;
@@ -57,14 +57,14 @@ static int put(zk__rtext *t, const char *b, size_t n, size_t src, int synth)
         return ZK_OK;
     if (t->len + n + 1 < n)
         return zk__error_oom();
-    p = grow(t->s, &t->cap, t->len + n + 1, 1);
+    p = zk__rgrow(t->s, &t->cap, t->len + n + 1, 1);
     if (p == NULL)
         return zk__error_oom();
     t->s = p;
     r = t->n_runs > 0 ? &t->runs[t->n_runs - 1] : NULL;
     if (r == NULL || r->synth != synth ||
         (synth ? r->src != src : r->src + (t->len - r->out) != src)) {
-        p = grow(t->runs, &t->cap_runs, t->n_runs + 1, sizeof(zk__rrun));
+        p = zk__rgrow(t->runs, &t->cap_runs, t->n_runs + 1, sizeof(zk__rrun));
         if (p == NULL)
             return zk__error_oom();
         t->runs = p;
