@@ -73,6 +73,19 @@ static int map_error(const char *what)
     }
 }
 
+/* Copy `v` into a malloc'ed NUL-terminated string for C. */
+static int copy_out(const std::string &v, char **out, size_t *len)
+{
+    *out = static_cast<char *>(malloc(v.size() + 1));
+    if (*out == NULL)
+        return zk__error_oom();
+    memcpy(*out, v.data(), v.size());
+    (*out)[v.size()] = '\0';
+    if (len != NULL)
+        *len = v.size();
+    return ZK_OK;
+}
+
 extern "C" {
 
 int zk__xdoc_new(zk__xdoc **out)
@@ -190,12 +203,7 @@ int zk__store_get_meta(zk__store *s, const char *key, char **out)
         std::string v = s->db.get_metadata(key);
         if (v.empty())
             return ZK_OK;
-        *out = static_cast<char *>(malloc(v.size() + 1));
-        if (*out == NULL)
-            return zk__error_oom();
-        memcpy(*out, v.data(), v.size());
-        (*out)[v.size()] = '\0';
-        return ZK_OK;
+        return copy_out(v, out, NULL);
     } catch (...) {
         return map_error("index metadata");
     }
@@ -387,12 +395,7 @@ int zk__reader_meta(zk__reader *r, const char *key, char **out)
         std::string v = r->db.get_metadata(key);
         if (v.empty())
             return ZK_OK;
-        *out = static_cast<char *>(malloc(v.size() + 1));
-        if (*out == NULL)
-            return zk__error_oom();
-        memcpy(*out, v.data(), v.size());
-        (*out)[v.size()] = '\0';
-        return ZK_OK;
+        return copy_out(v, out, NULL);
     } catch (...) {
         return map_error("index metadata");
     }
@@ -507,13 +510,7 @@ int zk__reader_data(zk__reader *r, uint32_t id, char **out, size_t *len)
     *out = NULL;
     try {
         std::string d = r->db.get_document(id).get_data();
-        *out = static_cast<char *>(malloc(d.size() + 1));
-        if (*out == NULL)
-            return zk__error_oom();
-        memcpy(*out, d.data(), d.size());
-        (*out)[d.size()] = '\0';
-        *len = d.size();
-        return ZK_OK;
+        return copy_out(d, out, len);
     } catch (const Xapian::DocNotFoundError &) {
         return zk__error(ZK_ENOTFOUND, "document %u is gone", (unsigned)id);
     } catch (...) {
@@ -526,12 +523,7 @@ int zk__reader_value(zk__reader *r, uint32_t id, unsigned slot, char **out)
     *out = NULL;
     try {
         std::string v = r->db.get_document(id).get_value(slot);
-        *out = static_cast<char *>(malloc(v.size() + 1));
-        if (*out == NULL)
-            return zk__error_oom();
-        memcpy(*out, v.data(), v.size());
-        (*out)[v.size()] = '\0';
-        return ZK_OK;
+        return copy_out(v, out, NULL);
     } catch (const Xapian::DocNotFoundError &) {
         return zk__error(ZK_ENOTFOUND, "document %u is gone", (unsigned)id);
     } catch (...) {
