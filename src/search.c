@@ -155,6 +155,7 @@ typedef struct report {
     char *path, *title, *date, *author, *org, *keywords, *docno;
     int year;
     unsigned n_passages;
+    uint64_t size; /* bytes of source text */
 } report;
 
 struct zk_searcher {
@@ -303,6 +304,9 @@ static int load_report(zk_searcher *s, report *r)
     v = zk__record_field(data, len, "passages");
     r->n_passages = v ? (unsigned)atoi(v) : 0;
     free(v);
+    v = zk__record_field(data, len, "size");
+    r->size = v ? strtoull(v, NULL, 10) : 0;
+    free(v);
     free(data);
     r->loaded = 1;
     return ZK_OK;
@@ -408,6 +412,91 @@ static int open_reader(zk_searcher *s, zk__reader **rd, struct stat *st)
         return rc;
     }
     return rc;
+}
+
+/* A compaction replaced the shards since `s` opened them: read the new
+ * ones. */
+static int follow_compaction(zk_searcher *s)
+{
+    char stub[PATH_MAX];
+    struct stat st;
+    zk__reader *rd = NULL;
+    int rc;
+
+    snprintf(stub, sizeof(stub), "%s/%s", s->path, ZK_STUB_NAME);
+    if (stat(stub, &st) != 0 || (st.st_ino == s->stub.st_ino &&
+                                 st.st_mtim.tv_sec == s->stub.st_mtim.tv_sec &&
+                                 st.st_mtim.tv_nsec == s->stub.st_mtim.tv_nsec))
+        return ZK_OK;
+    rc = open_reader(s, &rd, &st);
+    if (rc != ZK_OK)
+        return rc;
+    zk__reader_free(s->rd);
+    s->rd = rd;
+    s->stub = st;
+    drop_records(s);
+    return refresh_stats(s);
+}
+
+/* Bytes of the files in the shard directories the stub lists. */
+static int shards_size(const zk_searcher *s, uint64_t *out)
+{
+    char stub[PATH_MAX], line[256];
+    FILE *f;
+    int rc = ZK_OK;
+
+    *out = 0;
+    snprintf(stub, sizeof(stub), "%s/%s", s->path, ZK_STUB_NAME);
+    f = fopen(stub, "r");
+    if (f == NULL)
+        return zk__error(ZK_EIO, "%s: %s", stub, strerror(errno));
+    while (rc == ZK_OK && fgets(line, sizeof(line), f) != NULL) {
+        char name[200], dir[PATH_MAX];
+        uint64_t n = 0;
+        if (sscanf(line, "auto %199s", name) != 1)
+            continue;
+        snprintf(dir, sizeof(dir), "%s/%s", s->path, name);
+        rc = zk__store_size(dir, &n);
+        *out += n;
+    }
+    fclose(f);
+    return rc;
+}
+
+int zk_searcher_info_get(zk_index_info *out, zk_searcher *s)
+{
+    size_t i;
+    int rc, attempt;
+
+    if (out == NULL || s == NULL)
+        return zk__error(ZK_EINVAL, "zk_searcher_info_get: NULL argument");
+    memset(out, 0, sizeof(*out));
+    rc = follow_compaction(s);
+    for (attempt = 0; rc == ZK_OK; attempt++) {
+        /* the latest commit, read whole; retry if a writer replaces it */
+        drop_records(s);
+        rc = zk__reader_reopen(s->rd);
+        if (rc >= 0)
+            rc = refresh_stats(s);
+        if (rc == ZK_OK)
+            rc = load_all_reports(s);
+        if (rc != ZK__EMODIFIED || attempt == 5)
+            break;
+    }
+    if (rc == ZK__EMODIFIED)
+        rc = zk__error(ZK_EIO, "the index kept changing under the query");
+    if (rc == ZK_OK)
+        rc = shards_size(s, &out->disk_bytes);
+    if (rc != ZK_OK)
+        return rc;
+    out->reports = s->n_reports;
+    out->passages = s->n_passages;
+    for (i = 0; i < s->n_reports; i++)
+        out->text_bytes += s->reports[i].size;
+    out->schema = ZK_SCHEMA_VERSION;
+    snprintf(out->dict_hash, sizeof(out->dict_hash), "%s",
+             zk_dict_hash(s->dict));
+    return ZK_OK;
 }
 
 int zk_searcher_open(zk_searcher **out, const char *path, const char *dict_path)
@@ -1774,31 +1863,18 @@ int zk_searcher_query(zk_results **out, zk_searcher *s, const char *query,
                  !res->q->items[j].negated;
         res->term_text[i] = it->norm;
     }
-    /* a compaction replaced the shards: read the new ones */
-    {
-        char stub[PATH_MAX];
-        struct stat st;
-        snprintf(stub, sizeof(stub), "%s/%s", s->path, ZK_STUB_NAME);
-        if (stat(stub, &st) == 0 &&
-            (st.st_ino != s->stub.st_ino ||
-             st.st_mtim.tv_sec != s->stub.st_mtim.tv_sec ||
-             st.st_mtim.tv_nsec != s->stub.st_mtim.tv_nsec)) {
-            zk__reader *rd = NULL;
-            rc = open_reader(s, &rd, &st);
-            if (rc != ZK_OK) {
-                zk_results_free(res);
-                return rc;
-            }
-            zk__reader_free(s->rd);
-            s->rd = rd;
-            s->stub = st;
+    /* each query reads the latest commit */
+    rc = follow_compaction(s);
+    if (rc == ZK_OK) {
+        rc = zk__reader_reopen(s->rd);
+        if (rc > 0) {
             drop_records(s);
             rc = refresh_stats(s);
-            if (rc != ZK_OK) {
-                zk_results_free(res);
-                return rc;
-            }
         }
+    }
+    if (rc != ZK_OK) {
+        zk_results_free(res);
+        return rc;
     }
     /* a writer may replace the revision being read: reopen and retry */
     for (attempt = 0;; attempt++) {
@@ -1816,7 +1892,7 @@ int zk_searcher_query(zk_results **out, zk_searcher *s, const char *query,
                 res->info.n_terms++;
         drop_records(s);
         rc = zk__reader_reopen(s->rd);
-        if (rc == ZK_OK)
+        if (rc >= 0)
             rc = refresh_stats(s);
         if (rc != ZK_OK)
             break;

@@ -86,7 +86,8 @@ void zk__plist_free(zk__plist *p);
 
 int zk__reader_open(zk__reader **out, const char *path);
 void zk__reader_free(zk__reader *r);
-/* Move to the latest committed revision. */
+/* Move to the latest committed revision: 1 if it moved, 0 if it was
+ * already there, or an error code. */
 int zk__reader_reopen(zk__reader *r);
 /* Metadata of the first shard; *out malloc'ed, NULL if unset. */
 int zk__reader_meta(zk__reader *r, const char *key, char **out);

@@ -381,8 +381,7 @@ void zk__reader_free(zk__reader *r)
 int zk__reader_reopen(zk__reader *r)
 {
     try {
-        r->db.reopen();
-        return ZK_OK;
+        return r->db.reopen() ? 1 : 0;
     } catch (...) {
         return map_error("index");
     }

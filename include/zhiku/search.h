@@ -3,6 +3,7 @@
 #define ZHIKU_SEARCH_H
 
 #include "zhiku/common.h"
+#include "zhiku/index.h"
 
 ZK_BEGIN_DECLS
 
@@ -93,8 +94,16 @@ typedef struct zk_result_info {
 ZK_EXTERN int zk_searcher_open(zk_searcher **out, const char *path,
                                const char *dict_path);
 
-/** Free `s` and every result it still owns. NULL is allowed. */
+/** Free `s`. NULL is allowed. Free its zk_results first: their hits
+ *  borrow report fields from the searcher. */
 ZK_EXTERN void zk_searcher_free(zk_searcher *s);
+
+/**
+ * Fill `out` with facts about the index as of its latest commit (the same
+ * facts as zk_index_info_get(), without the writer's lock).
+ * @return ZK_OK; ZK_EINVAL; ZK_EIO; ZK_ENOMEM
+ */
+ZK_EXTERN int zk_searcher_info_get(zk_index_info *out, zk_searcher *s);
 
 /**
  * Find and rank the passages for `query` (see docs/query-syntax.md): words
