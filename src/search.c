@@ -453,7 +453,7 @@ static int shards_size(const zk_searcher *s, uint64_t *out)
     while (rc == ZK_OK && fgets(line, sizeof(line), f) != NULL) {
         char name[200], dir[PATH_MAX];
         uint64_t n = 0;
-        if (sscanf(line, "auto %199s", name) != 1)
+        if (sscanf(line, "%*s %199s", name) != 1) /* "glass shard0.g1" */
             continue;
         snprintf(dir, sizeof(dir), "%s/%s", s->path, name);
         rc = zk__store_size(dir, &n);

@@ -209,6 +209,13 @@ static void test_search(void **state)
     assert_int_equal(zk_searcher_info_get(&info, s), ZK_OK);
     assert_int_equal(info.reports, 2);
     assert_true(info.passages > 100);
+    assert_true(info.disk_bytes > 100000);
+    {
+        struct stat a, b; /* the bytes of the two reports */
+        assert_int_equal(stat(SEED, &a), 0);
+        assert_int_equal(stat(REPORT_2024, &b), 0);
+        assert_int_equal(info.text_bytes, (uint64_t)(a.st_size + b.st_size));
+    }
 
     /* the seed paper's 城乡耦合 section: passages under the heading match
      * even where their text does not repeat the term */
