@@ -10,7 +10,7 @@ set -eu
 PKGS="ca-certificates build-essential cmake pkg-config
       libutf8proc-dev libxxhash-dev libxapian-dev libcmark-dev
       python3 python3-jieba python3-xapian
-      libcmocka-dev clang libclang-rt-14-dev valgrind clang-format"
+      libcmocka-dev clang libclang-rt-14-dev valgrind clang-format groff-base"
 if [ "${1:-}" = "--bench" ]; then
     PKGS="$PKGS sqlite3 libfriso-dev nodejs npm time xapian-tools"
 fi
