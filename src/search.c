@@ -579,6 +579,8 @@ typedef struct cand {
 typedef struct hit_store {
     zk_hit hit;
     char *data; /* the passage record (owns section and text) */
+    char *meta; /* the report's path, title, date and id, copied so that
+                   hits outlive the searcher's report cache */
     zk_match *matches, *smatches;
     char *explain;
 } hit_store;
@@ -597,6 +599,7 @@ struct zk_results {
 static void hit_free(hit_store *h)
 {
     free(h->data);
+    free(h->meta);
     free(h->matches);
     free(h->smatches);
     free(h->explain);
@@ -1455,12 +1458,32 @@ static int fill_hit(zk_searcher *s, zk_results *res, const cand *c, size_t rank,
     }
     h->matches = m.v;
     h->smatches = sm.v;
+    {
+        const char *f[4];
+        size_t n[4], total = 0, k;
+        f[0] = rep && rep->path ? rep->path : "";
+        f[1] = rep && rep->title ? rep->title : "";
+        f[2] = rep && rep->date ? rep->date : "";
+        f[3] = rep ? rep->id : "";
+        for (k = 0; k < 4; k++)
+            total += (n[k] = strlen(f[k]) + 1);
+        h->meta = malloc(total);
+        if (h->meta == NULL) {
+            hit_free(h);
+            return zk__error_oom();
+        }
+        for (total = 0, k = 0; k < 4; k++) {
+            memcpy(h->meta + total, f[k], n[k]);
+            f[k] = h->meta + total;
+            total += n[k];
+        }
+        h->hit.path = f[0];
+        h->hit.title = f[1];
+        h->hit.date = f[2];
+        h->hit.report_id = f[3];
+    }
     h->hit.rank = rank;
     h->hit.score = c->score;
-    h->hit.path = rep && rep->path ? rep->path : "";
-    h->hit.title = rep && rep->title ? rep->title : "";
-    h->hit.date = rep && rep->date ? rep->date : "";
-    h->hit.report_id = rep ? rep->id : "";
     h->hit.section = v.trail;
     h->hit.text = v.text;
     h->hit.len = v.text_len;

@@ -351,6 +351,8 @@ static void test_remove(void **state)
     char path[512];
     zk_index *ix = NULL;
     zk_searcher *s = NULL;
+    zk_results *before = NULL;
+    const zk_hit *h;
     zk_index_info info;
 
     (void)state;
@@ -360,9 +362,19 @@ static void test_remove(void **state)
     assert_int_equal(zk_index_remove(ix, "memory/2024-report"), ZK_OK);
     assert_int_equal(zk_index_remove(ix, "memory/never-indexed"), ZK_ENOTFOUND);
     /* the searcher sees the last commit until the next one */
-    assert_true(search_count(s, "author:李强 工业", 5, NULL) > 0);
+    assert_int_equal(zk_searcher_query(&before, s, "author:李强 工业", NULL),
+                     ZK_OK);
+    assert_int_equal(zk_results_next(&h, before), ZK_OK);
     assert_int_equal(zk_index_commit(ix), ZK_OK);
     assert_int_equal(search_count(s, "author:李强 工业", 5, NULL), 0);
+    /* hits of earlier results stay whole after the searcher moved on */
+    assert_string_equal(h->path, "memory/2024-report");
+    assert_string_equal(h->title, "十四届全国人大二次会议政府工作报告");
+    assert_string_equal(h->date, "2024-03-05");
+    assert_int_equal(strlen(h->report_id), 16);
+    assert_int_equal(zk_results_next(&h, before), ZK_OK);
+    assert_string_equal(h->path, "memory/2024-report");
+    zk_results_free(before);
     assert_int_equal(zk_searcher_info_get(&info, s), ZK_OK);
     assert_int_equal(info.reports, 1);
     zk_index_free(ix);
