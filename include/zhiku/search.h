@@ -142,7 +142,8 @@ ZK_EXTERN void zk_results_free(zk_results *r);
 /**
  * A snippet of `hit`'s text: the window of at most `max_chars` characters
  * with the most matches, widened to sentence or clause boundaries where it
- * can be. Writes its byte range in hit->text to *start and *end.
+ * can be. Writes its byte range in hit->text to *start and *end. Reads
+ * only `text`, `len`, `matches` and `n_matches` of `hit`.
  */
 ZK_EXTERN void zk_hit_snippet(const zk_hit *hit, size_t max_chars,
                               size_t *start, size_t *end);
@@ -151,6 +152,7 @@ ZK_EXTERN void zk_hit_snippet(const zk_hit *hit, size_t max_chars,
  * The passages around a hit: `before` passages before it and `after` after
  * it in the same report, in order (for --context). Each is a zk_hit with
  * rank 0 and no matches; iterate with zk_results_next().
+ * Reads only `report_id` and `ordinal` of `hit`.
  */
 ZK_EXTERN int zk_searcher_context(zk_results **out, zk_searcher *s,
                                   const zk_hit *hit, unsigned before,
