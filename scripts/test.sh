@@ -2,7 +2,9 @@
 # test.sh - the test command: install dependencies, then build and test
 # zhiku the ways CI does:
 #   1. gcc, -Werror, full ctest suite (unit, CLI, faithfulness to jieba)
-#   2. clang, -Werror, unit, API and CLI tests
+#   2. clang, -Werror, unit, API and CLI tests; then installed into a
+#      prefix, with the example built against the installed package
+#      (pkg-config and CMake) and the Python module tested on it
 #   3. ASan + UBSan (clang), full ctest suite
 #   4. valgrind memcheck over the unit tests (no leaks, no errors)
 #   5. the libFuzzer targets, briefly (ZK_FUZZ_SECONDS, default 30 each)
@@ -33,10 +35,15 @@ build build-test-gcc gcc g++
 
 step "clang build and tests"
 mkdir -p build-test-clang
-build build-test-clang clang clang++
+build build-test-clang clang clang++ \
+    -DCMAKE_INSTALL_PREFIX="$root/build-test-clang/prefix"
 # the slow end-to-end suites (faithfulness, indexing, the oracle) run in the
 # gcc and sanitizer stages; here the unit, API and CLI tests
 (cd build-test-clang && ctest --output-on-failure -j "$jobs" -L "unit|api|cli")
+
+step "install, and use the installed package"
+tests/install/install.sh build-test-clang "$root/build-test-clang/prefix" \
+    "$root/../shared"
 
 step "ASan + UBSan build and tests"
 mkdir -p build-test-asan
