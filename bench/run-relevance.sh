@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # bench/run-relevance.sh - the relevance benchmark: nDCG@10 and MRR of zhiku,
 # SQLite FTS5 (trigram + bm25) and Xapian's CJK n-grams on the judged topics
-# of bench/relevance/ (topics.tsv, qrels.tsv).
+# of bench/relevance/: the development topics (topics.tsv, qrels.tsv) and the
+# held-out topics (topics-heldout.tsv, qrels-heldout.tsv).
 #
-#   bench/run-relevance.sh [--work DIR] [--pool] [--no-doc] [--zhiku BIN] [--corpus DIR]
+#   bench/run-relevance.sh [--work DIR] [--pool [--set dev|heldout]] [--no-doc]
+#                          [--zhiku BIN] [--corpus DIR]
 #
 # 1. Builds zhiku in Release (build-rbench/), unless --zhiku BIN.
 # 2. Uses the work folder DIR (default /tmp/zkbench), which holds
@@ -15,13 +17,18 @@
 #    default ../shared/corpus, which must be the one the index was built
 #    from: grades are keyed by paths relative to it).
 # 3. Runs every topic on every system (bench/relevance/relevance.py run),
-#    then scores the runs against qrels.tsv and writes
-#    docs/benchmarks-relevance.md (--no-doc prints it instead).
+#    then scores the runs against the grades and writes
+#    docs/benchmarks-relevance.md (--no-doc prints it instead): the
+#    development topics (DIR/relevance-runs.json) and, when
+#    topics-heldout.tsv exists, the held-out topics in a section of their
+#    own (DIR/relevance-runs-heldout.json).
 #
 # --pool prints, instead of scoring, the pooled passages (top 10 of every
-# run) that qrels.tsv does not grade yet, shuffled and without saying which
-# system found them, and writes them one file per topic to DIR/pool/ with
-# the numbered keys that `relevance.py judge` takes.
+# run) that the set's grades do not cover yet, shuffled and without saying
+# which system found them, and writes them one file per topic to DIR/pool/
+# (DIR/pool-heldout/ with --set heldout) with the numbered keys that
+# `relevance.py judge` takes (with the same --set).  --set picks the topic
+# set to pool: dev (the default) or heldout.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -35,6 +42,7 @@ corpus=
 zk=
 pool=0
 write_doc=1
+set=dev
 
 while [ $# -gt 0 ]; do
     case $1 in
@@ -42,12 +50,17 @@ while [ $# -gt 0 ]; do
     --corpus) corpus=$2; shift ;;
     --zhiku) zk=$2; shift ;;
     --pool) pool=1 ;;
+    --set) set=$2; shift ;;
     --no-doc) write_doc=0 ;;
-    -h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-relevance.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
 done
+case $set in
+dev | heldout) ;;
+*) echo "run-relevance.sh: --set takes dev or heldout, not $set" >&2; exit 2 ;;
+esac
 corpus=${corpus:-$root/../shared/corpus}
 [ -d "$corpus" ] || { echo "run-relevance.sh: no corpus at $corpus" >&2; exit 1; }
 corpus=$(cd "$corpus" && pwd -P)
@@ -126,15 +139,33 @@ fi
 
 # --------------------------------------------------------------- runs
 runs=$work/relevance-runs.json
-log "running the topics"
-"$PY" "$REL" run --work "$work" --corpus "$corpus" --zhiku "$zk" --out "$runs"
+ho_runs=$work/relevance-runs-heldout.json
+heldout=0
+[ -s "$here/relevance/topics-heldout.tsv" ] && heldout=1
 
 if [ "$pool" = 1 ]; then
-    rm -rf "$work/pool"
-    "$PY" "$REL" pool --work "$work" --corpus "$corpus" --runs "$runs" --dir "$work/pool"
-    "$PY" "$REL" pool --work "$work" --corpus "$corpus" --runs "$runs"
-    log "also in $work/pool/ (grade with: $PY $REL judge --keys $work/pool/ID.keys.tsv GRADES)"
+    if [ "$set" = heldout ]; then
+        [ "$heldout" = 1 ] || { echo "run-relevance.sh: no bench/relevance/topics-heldout.tsv" >&2; exit 1; }
+        r=$ho_runs pdir=$work/pool-heldout
+    else
+        r=$runs pdir=$work/pool
+    fi
+    log "running the $set topics"
+    "$PY" "$REL" run --set "$set" --work "$work" --corpus "$corpus" --zhiku "$zk" --out "$r"
+    rm -rf "$pdir"
+    "$PY" "$REL" pool --set "$set" --work "$work" --corpus "$corpus" --runs "$r" --dir "$pdir"
+    "$PY" "$REL" pool --set "$set" --work "$work" --corpus "$corpus" --runs "$r"
+    log "also in $pdir/ (grade with: $PY $REL judge --set $set --keys $pdir/ID.keys.tsv GRADES)"
     exit 0
+fi
+
+log "running the development topics"
+"$PY" "$REL" run --work "$work" --corpus "$corpus" --zhiku "$zk" --out "$runs"
+ho_args=()
+if [ "$heldout" = 1 ]; then
+    log "running the held-out topics"
+    "$PY" "$REL" run --set heldout --work "$work" --corpus "$corpus" --zhiku "$zk" --out "$ho_runs"
+    ho_args=(--heldout-runs "$ho_runs")
 fi
 
 meta=$work/relevance-meta.tsv
@@ -144,8 +175,8 @@ meta=$work/relevance-meta.tsv
 } >"$meta"
 if [ "$write_doc" = 1 ]; then
     "$PY" "$REL" report --work "$work" --corpus "$corpus" --runs "$runs" --meta "$meta" \
-        --json "$work/relevance-scores.json" --doc "$root/docs/benchmarks-relevance.md"
+        "${ho_args[@]}" --json "$work/relevance-scores.json" --doc "$root/docs/benchmarks-relevance.md"
 else
     "$PY" "$REL" report --work "$work" --corpus "$corpus" --runs "$runs" --meta "$meta" \
-        --json "$work/relevance-scores.json"
+        "${ho_args[@]}" --json "$work/relevance-scores.json"
 fi

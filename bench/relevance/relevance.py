@@ -6,9 +6,15 @@ zhiku, SQLite FTS5 with the trigram tokenizer, and Xapian's own CJK
 n-gram indexing.  Each answers the topics of topics.tsv; their top-10
 passage lists are scored against the graded passages of qrels.tsv.
 
-Subcommands (all take --work DIR: zhiku-index/, passages.jsonl, fts5.db,
-xapian-ngram/ as bench/run-relevance.sh makes them; --corpus DIR, the
-corpus root the index was built from, for portable passage keys):
+Two topic sets: the development topics (topics.tsv, qrels.tsv; zhiku's
+ranking weights were tuned on them) and the held-out topics
+(topics-heldout.tsv, qrels-heldout.tsv).  Every subcommand takes
+--set dev|heldout (dev by default), or --topics / --qrels files; report
+also takes --heldout-runs to add the held-out set's section to the page.
+
+Subcommands (all but judge take --work DIR: zhiku-index/, passages.jsonl,
+fts5.db, xapian-ngram/ as bench/run-relevance.sh makes them; --corpus DIR,
+the corpus root the index was built from, for portable passage keys):
 
   run --zhiku BIN --out RUNS.json
       Run every topic on every system; write the ranked lists.
@@ -20,8 +26,9 @@ corpus root the index was built from, for portable passage keys):
   judge --keys DIR/ID.keys.tsv GRADES...
       Append grades (0, 1 or 2, one per numbered passage, in order) to
       qrels.tsv.
-  report --runs RUNS.json [--doc FILE] [--meta META.tsv]
-      Score the runs and write the results page (or print it).
+  report --runs RUNS.json [--heldout-runs RUNS.json] [--doc FILE] [--meta META.tsv]
+      Score the runs and write the results page (or print it); with
+      --heldout-runs the page gets a "Held-out topics" section.
   check
       Check qrels.tsv against the passages (drift, duplicates).
   show --runs RUNS.json [--topic ID] [--system NAME]
@@ -44,9 +51,17 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The topic sets: the development topics (the ranking weights were tuned
+# on them) and the held-out topics (written and graded after the tuning,
+# never used for it).  --set picks one; --topics / --qrels name other files.
+SETS = {
+    "dev": (os.path.join(HERE, "topics.tsv"), os.path.join(HERE, "qrels.tsv")),
+    "heldout": (os.path.join(HERE, "topics-heldout.tsv"),
+                os.path.join(HERE, "qrels-heldout.tsv")),
+}
 # (The environment can point elsewhere, for trying the scripts out.)
-TOPICS = os.environ.get("ZK_RELEVANCE_TOPICS", os.path.join(HERE, "topics.tsv"))
-QRELS = os.environ.get("ZK_RELEVANCE_QRELS", os.path.join(HERE, "qrels.tsv"))
+TOPICS = os.environ.get("ZK_RELEVANCE_TOPICS", SETS["dev"][0])
+QRELS = os.environ.get("ZK_RELEVANCE_QRELS", SETS["dev"][1])
 DEPTH = 10
 HEAD = 30
 
@@ -78,7 +93,8 @@ def head_of(text):
 
 # ---------------------------------------------------------------- files
 
-def load_topics(path=TOPICS):
+def load_topics(path=None):
+    path = path or TOPICS
     topics = []
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
@@ -97,8 +113,9 @@ def load_topics(path=TOPICS):
     return topics
 
 
-def load_qrels(path=QRELS):
+def load_qrels(path=None):
     """{topic: {(path, ord): (head, grade)}}"""
+    path = path or QRELS
     q = {}
     if not os.path.exists(path):
         return q
@@ -416,6 +433,12 @@ def cmd_judge(args):
         die("%d grades for %d passages" % (len(grades), len(rows)))
     if any(g not in "012" for g in grades):
         die("grades must be 0, 1 or 2")
+    # The keys name their topic: refuse to file them under another set's
+    # qrels (say, held-out keys without --set heldout).
+    ids = {t["id"] for t in load_topics()}
+    for row in rows:
+        if row[1] not in ids:
+            die("%s: topic %s is not in %s (wrong --set?)" % (args.keys, row[1], TOPICS))
     qrels = load_qrels()
     new = not os.path.exists(QRELS)
     with open(QRELS, "a", encoding="utf-8") as f:
@@ -531,43 +554,32 @@ def fmt(x, d=3):
     return "—" if x is None else ("%.*f" % (d, x))
 
 
-def cmd_report(args):
-    work = Work(args.work, args.corpus)
-    runs = json.load(open(args.runs, encoding="utf-8"))
-    topics = load_topics()
-    qrels = load_qrels()
+PEERS = ["fts5", "xapian", "xapian-or"]
+SHORT_NAMES = {"zhiku": "zhiku", "zhiku-pr3": "zhiku pr3", "fts5": "FTS5",
+               "xapian": "Xapian AND", "xapian-or": "Xapian OR"}
+
+
+def evaluate(work, runs, topics, qrels):
+    """Scores of one topic set's runs and what the results page says about
+    them.  Drifted grades are left out (and counted)."""
     drift = check_qrels(work, qrels)
     for topic, keys in drift.items():
         for k in keys:
             del qrels[topic][k]
-    meta = {}
-    if args.meta and os.path.exists(args.meta):
-        for line in open(args.meta, encoding="utf-8"):
-            if "\t" in line:
-                k, v = line.rstrip("\n").split("\t", 1)
-                meta[k] = v
     sc = score(runs, topics, qrels)
-    scored = [t for t in topics if sc["zhiku"][t["id"]]["ndcg"] is not None]
-    ids = [t["id"] for t in scored]
+    ids = [t["id"] for t in topics if sc["zhiku"][t["id"]]["ndcg"] is not None]
     unscored = [t["id"] for t in topics if t["id"] not in ids]
 
     def m(s, key, which=None):
         return mean(sc[s][i][key] for i in (which or ids))
 
-    n_grades = sum(len(qrels.get(t["id"], {})) for t in topics)
     dist = [0, 0, 0]
     for t in topics:
         for _h, g in qrels.get(t["id"], {}).values():
             dist[g] += 1
-    pool_sizes = [len(pooled(runs, t["id"])) for t in topics]
-    unjudged_pool = sum(1 for t in topics for k in pooled(runs, t["id"])
-                        if k not in qrels.get(t["id"], {}))
-
-    peers = ["fts5", "xapian", "xapian-or"]
-    best_peer = max(peers, key=lambda s: m(s, "ndcg"))
     zk = m("zhiku", "ndcg")
     per_peer = {}
-    for s in peers:
+    for s in PEERS:
         a = [sc["zhiku"][i]["ndcg"] for i in ids]
         b = [sc[s][i]["ndcg"] for i in ids]
         per_peer[s] = {
@@ -576,27 +588,62 @@ def cmd_report(args):
             "wins": sum(1 for x, y in zip(a, b) if x > y + 1e-9),
             "losses": sum(1 for x, y in zip(a, b) if y > x + 1e-9),
         }
-    # "Clearly above": higher mean nDCG@10 than every peer by at least 0.05,
-    # with a paired randomization test p < 0.05 against each.
-    met = all(per_peer[s]["diff"] >= 0.05 and per_peer[s]["p"] < 0.05 for s in peers)
+    return {
+        "topics": topics, "qrels": qrels, "runs": runs, "drift": drift,
+        "sc": sc, "ids": ids, "unscored": unscored, "m": m,
+        "n_grades": sum(dist), "dist": dist,
+        "pool_sizes": [len(pooled(runs, t["id"])) for t in topics],
+        "in_pool": sum(1 for t in topics for k in pooled(runs, t["id"])
+                       if k in qrels.get(t["id"], {})),
+        "unjudged_pool": sum(1 for t in topics for k in pooled(runs, t["id"])
+                             if k not in qrels.get(t["id"], {})),
+        "per_peer": per_peer,
+        "best_peer": max(PEERS, key=lambda s: m(s, "ndcg")),
+        # "Clearly above": higher mean nDCG@10 than every peer by at least
+        # 0.05, with a paired randomization test p < 0.05 against each.
+        "met": all(per_peer[s]["diff"] >= 0.05 and per_peer[s]["p"] < 0.05 for s in PEERS),
+    }
 
-    L = []
-    w = L.append
-    w("# Relevance benchmark")
-    w("")
-    w("<!-- Generated by bench/run-relevance.sh; edit bench/relevance/relevance.py, "
-      "not this page. -->")
-    w("")
-    w("Generated by `bench/run-relevance.sh` on %s%s. How well do zhiku and two "
-      "peers put the passages a policy researcher wants into their top 10? "
-      "All three search the same %s passages of %s reports (the ones zhiku's "
-      "indexer cut from the shared corpus) with the same %d topics, scored "
-      "against passages graded by hand (`bench/relevance/`)."
-      % (meta.get("date", time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())),
-         (" (zhiku git %s)" % meta["git"]) if meta.get("git") else "",
-         "{:,}".format(runs["passages"]), "{:,}".format(runs["reports"]), len(topics)))
-    w("")
-    w("## Result")
+
+def ndcg_gain(ranked, grades, gain):
+    """nDCG@10 with another gain function (for the sensitivity line)."""
+    g = [gain(x or 0) for x in gains(ranked, grades)]
+    dcg = sum(x / math.log2(i + 2) for i, x in enumerate(g))
+    ideal = sorted((gain(v) for _h, v in grades.values()), reverse=True)[:DEPTH]
+    idcg = sum(x / math.log2(i + 2) for i, x in enumerate(ideal))
+    return dcg / idcg if idcg > 0 else None
+
+
+def gain_check(ev):
+    """zhiku minus each peer under other gains than 2^grade - 1: linear
+    (gain = grade) and grade 2 only (binary).  Returns [(name, n topics,
+    {peer: (diff, p)})]."""
+    out = []
+    for name, gain in (("linear gain", lambda g: g),
+                       ("grade 2 only", lambda g: 1 if g == 2 else 0)):
+        v = {s: {t["id"]: ndcg_gain(ev["runs"]["runs"][s].get(t["id"], []),
+                                    ev["qrels"].get(t["id"], {}), gain)
+                 for t in ev["topics"]} for s in ["zhiku"] + PEERS}
+        ids = [i for i in ev["ids"] if v["zhiku"][i] is not None]
+        a = [v["zhiku"][i] for i in ids]
+        res = {}
+        for s in PEERS:
+            b = [v[s][i] for i in ids]
+            res[s] = (mean(a) - mean(b), randomization_p(a, b))
+        out.append((name, len(ids), res))
+    return out
+
+
+def fmt_p(p):
+    return ("%.4f" % p) if p >= 0.0001 else "< 0.0001"
+
+
+def render_results(w, ev, h, goal_label, set_label, sensitivity=False):
+    """The result table, the goal, notes, the per-topic table and the
+    topics of one set; h is the heading prefix ("##" or "###")."""
+    sc, ids, m, topics, runs, qrels = (ev["sc"], ev["ids"], ev["m"], ev["topics"],
+                                       ev["runs"], ev["qrels"])
+    w("%s Result" % h)
     w("")
     w("| system | nDCG@10 | MRR (grade ≥ 1) | MRR (grade 2) | P@10 (grade ≥ 1) | P@10 (grade 2) | judged in top 10 |")
     w("|---|--:|--:|--:|--:|--:|--:|")
@@ -609,23 +656,33 @@ def cmd_report(args):
             label, nd, fmt(m(s, "mrr1")), fmt(m(s, "mrr2")),
             fmt(m(s, "p1")), fmt(m(s, "p2")), "%.0f%%" % (100 * m(s, "judged"))))
     w("")
-    w("Means over the %d topics%s." % (len(ids), (
-        " that have at least one relevant passage (left out: %s)" % ", ".join(unscored))
-        if unscored else ""))
+    w("Means over the %d %s%s." % (len(ids), set_label, (
+        " that have at least one relevant passage (left out: %s)" % ", ".join(ev["unscored"]))
+        if ev["unscored"] else ""))
     w("")
     parts = []
-    for s in peers:
-        pp = per_peer[s]
+    for s in PEERS:
+        pp = ev["per_peer"][s]
         parts.append("%s %+.3f (better on %d topics, worse on %d; paired randomization "
                      "test p = %s)" % (dict(SYSTEMS)[s], pp["diff"], pp["wins"],
-                                       pp["losses"], ("%.4f" % pp["p"]) if pp["p"] >= 0.0001 else "< 0.0001"))
-    w("**Goal — zhiku's nDCG@10 clearly above both peers': %s.** "
-      % ("met" if met else "not met") +
+                                       pp["losses"], fmt_p(pp["p"])))
+    w("**%s: %s.** " % (goal_label, "met" if ev["met"] else "not met") +
       "zhiku (`--per-report 0`) minus each peer: " + "; ".join(parts) + ". "
       "\"Clearly above\" is taken to mean at least 0.05 higher than every peer "
       "configuration, with p < 0.05 for each.")
     w("")
-    w("The best peer configuration is %s (nDCG@10 %.3f)." % (dict(SYSTEMS)[best_peer], m(best_peer, "ndcg")))
+    if sensitivity:
+        parts = []
+        for name, n, res in gain_check(ev):
+            parts.append("%s%s: %s" % (
+                name, "" if n == len(ids) else " (%d topics with a passage graded 2)" % n,
+                ", ".join("%s %+.3f (p = %s)" % (SHORT_NAMES[s], d, fmt_p(p))
+                          for s, (d, p) in res.items())))
+        w("Other gains than 2^grade − 1, zhiku minus each peer: "
+          + "; ".join(parts) + ".")
+        w("")
+    w("The best peer configuration is %s (nDCG@10 %.3f)."
+      % (dict(SYSTEMS)[ev["best_peer"]], m(ev["best_peer"], "ndcg")))
     same = [i for i in ids if runs["runs"]["xapian"].get(i) == runs["runs"]["xapian-or"].get(i)]
     w("")
     if len(same) == len(ids):
@@ -652,28 +709,25 @@ def cmd_report(args):
              fmt(m("fts5", "ndcg", without)), fmt(m("zhiku", "ndcg", without))))
     behind = []
     for i in ids:
-        bp = max(peers, key=lambda s: sc[s][i]["ndcg"])
+        bp = max(PEERS, key=lambda s: sc[s][i]["ndcg"])
         d = sc["zhiku"][i]["ndcg"] - sc[bp][i]["ndcg"]
         if d <= -0.1:
             behind.append((d, i, bp))
+    qmap = {t["id"]: t["query"] for t in topics}
     if behind:
         behind.sort()
-        qmap = {t["id"]: t["query"] for t in topics}
         w("")
         w("zhiku is 0.1 or more below the best peer on %d topics: %s." % (
             len(behind), ", ".join("%s %s (%.2f vs %.2f, %s)" % (
-                i, qmap[i], sc["zhiku"][i]["ndcg"], sc[bp][i]["ndcg"],
-                {"fts5": "FTS5", "xapian": "Xapian AND", "xapian-or": "Xapian OR"}[bp])
+                i, qmap[i], sc["zhiku"][i]["ndcg"], sc[bp][i]["ndcg"], SHORT_NAMES[bp])
                 for d, i, bp in behind)))
     w("")
-    w("## Per topic")
+    w("%s Per topic" % h)
     w("")
     w("nDCG@10 per topic (MRR with grade ≥ 1 in brackets); `rel` is the number of "
       "passages graded 1 / 2 for the topic.")
     w("")
-    w("| topic | query | rel 1/2 | " + " | ".join(
-        {"zhiku": "zhiku", "zhiku-pr3": "zhiku pr3", "fts5": "FTS5",
-         "xapian": "Xapian AND", "xapian-or": "Xapian OR"}[s] for s in SYSTEM_NAMES) + " |")
+    w("| topic | query | rel 1/2 | " + " | ".join(SHORT_NAMES[s] for s in SYSTEM_NAMES) + " |")
     w("|---|---|--:|" + "--:|" * len(SYSTEM_NAMES))
     for t in topics:
         g = [v for _h, v in qrels.get(t["id"], {}).values()]
@@ -693,23 +747,115 @@ def cmd_report(args):
     w("Bold: the best nDCG@10 of the topic. `·n`: the system returned only n passages "
       "(the query matches fewer than 10).")
     w("")
-    w("## Topics")
+    w("%s Topics" % h)
     w("")
     w("| topic | query | information need |")
     w("|---|---|---|")
     for t in topics:
         w("| %s | %s | %s |" % (t["id"], t["query"], t["need"]))
     w("")
-    w("## How the set was made")
+
+
+def render_pool_line(w, ev):
+    ps = ev["pool_sizes"]
+    w("- **Pool**: for every topic, the union of the top 10 of all five runs in the "
+      "table (pool depth 10): %d passages in all, %d–%d per topic (mean %.1f)."
+      % (sum(ps), min(ps), max(ps), mean(ps)))
+
+
+def render_completeness(w, ev):
+    """The completeness and drift lines of "How the set was made"."""
+    if ev["unjudged_pool"]:
+        w("- %d pooled passages are not graded (they count as 0)." % ev["unjudged_pool"])
+    else:
+        w("- The pools are complete: every passage any run puts in its top 10 is graded.")
+    dn = sum(len(v) for v in ev["drift"].values())
+    if dn:
+        w("- %d grades no longer match their passage (the indexer cuts differently now) "
+          "and were ignored; regrade them with `bench/run-relevance.sh --pool`." % dn)
+
+
+def cmd_report(args):
+    work = Work(args.work, args.corpus)
+    runs = json.load(open(args.runs, encoding="utf-8"))
+    meta = {}
+    if args.meta and os.path.exists(args.meta):
+        for line in open(args.meta, encoding="utf-8"):
+            if "\t" in line:
+                k, v = line.rstrip("\n").split("\t", 1)
+                meta[k] = v
+    dev = evaluate(work, runs, load_topics(), load_qrels())
+    # The held-out set, when its runs are given: scored alike, on its own.
+    ho = None
+    if args.heldout_runs:
+        ho_runs = json.load(open(args.heldout_runs, encoding="utf-8"))
+        ho = evaluate(work, ho_runs, load_topics(args.heldout_topics or SETS["heldout"][0]),
+                      load_qrels(args.heldout_qrels or SETS["heldout"][1]))
+    topics, qrels, sc, ids, m = dev["topics"], dev["qrels"], dev["sc"], dev["ids"], dev["m"]
+
+    L = []
+    w = L.append
+    w("# Relevance benchmark")
+    w("")
+    w("<!-- Generated by bench/run-relevance.sh; edit bench/relevance/relevance.py, "
+      "not this page. -->")
+    w("")
+    if ho is None:
+        w("Generated by `bench/run-relevance.sh` on %s%s. How well do zhiku and two "
+          "peers put the passages a policy researcher wants into their top 10? "
+          "All three search the same %s passages of %s reports (the ones zhiku's "
+          "indexer cut from the shared corpus) with the same %d topics, scored "
+          "against passages graded by hand (`bench/relevance/`)."
+          % (meta.get("date", time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())),
+             (" (zhiku git %s)" % meta["git"]) if meta.get("git") else "",
+             "{:,}".format(runs["passages"]), "{:,}".format(runs["reports"]), len(topics)))
+    else:
+        w("Generated by `bench/run-relevance.sh` on %s%s. How well do zhiku and two "
+          "peers put the passages a policy researcher wants into their top 10? "
+          "All three search the same %s passages of %s reports (the ones zhiku's "
+          "indexer cut from the shared corpus) with the same topics, scored "
+          "against passages graded by hand (`bench/relevance/`). There are two "
+          "sets of topics: %d **development topics**, on which zhiku's ranking "
+          "weights were tuned (`src/search_weights.h`), so that they flatter it, "
+          "and %d **held-out topics**, written and graded after the weights were "
+          "fixed and never used to tune anything — the fair test "
+          "([Held-out topics](#held-out-topics))."
+          % (meta.get("date", time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())),
+             (" (zhiku git %s)" % meta["git"]) if meta.get("git") else "",
+             "{:,}".format(runs["passages"]), "{:,}".format(runs["reports"]),
+             len(topics), len(ho["topics"])))
+        w("")
+        w("## Summary")
+        w("")
+        w("| topics | zhiku | zhiku pr3 | FTS5 | Xapian AND | Xapian OR | zhiku clearly above both peers? |")
+        w("|---|--:|--:|--:|--:|--:|---|")
+        for name, ev in (("development (%d)" % len(dev["ids"]), dev),
+                         ("held-out (%d)" % len(ho["ids"]), ho)):
+            cells = [fmt(ev["m"](s, "ndcg")) for s in SYSTEM_NAMES]
+            worst = min(PEERS, key=lambda s: ev["per_peer"][s]["diff"])
+            pp = ev["per_peer"][worst]
+            w("| %s | %s | %s |" % (name, " | ".join(cells), "%s (vs %s: %+.3f, p = %s)" % (
+                "**yes**" if ev["met"] else "**no**", SHORT_NAMES[worst], pp["diff"],
+                fmt_p(pp["p"]))))
+        w("")
+        w("Mean nDCG@10. The goal is judged on the held-out topics. Compare the "
+          "margins over the peers between the sets, not the levels: the sets have "
+          "other topics and pools, so a system's nDCG@10 on one is no estimate of "
+          "its nDCG@10 on the other.")
+    w("")
+    render_results(w, dev, "##",
+                   "Goal — zhiku's nDCG@10 clearly above both peers'" if ho is None else
+                   "Development topics — zhiku's nDCG@10 clearly above both peers'",
+                   "topics" if ho is None else "development topics")
+    n_grades, dist = dev["n_grades"], dev["dist"]
+    w("## How the %sset was made" % ("" if ho is None else "development "))
     w("")
     w("- **Topics** (`bench/relevance/topics.tsv`): %d queries as a researcher would "
       "type them into zhiku — single policy terms (共同富裕, 新质生产力), several words "
       "(乡村振兴 人才), place names (长江经济带, 巴中 文旅), and number-like ones "
       "(5G 基站, 2035年 远景目标) — each with a one-sentence information need written "
       "before any system was run." % len(topics))
-    w("- **Pool**: for every topic, the union of the top 10 of all five runs in the "
-      "table (pool depth 10): %d passages in all, %d–%d per topic (mean %.1f)."
-      % (sum(pool_sizes), min(pool_sizes), max(pool_sizes), mean(pool_sizes)))
+    render_pool_line(w, dev)
     w("- **Grading**: every pooled passage was read with its report title, file and "
       "heading trail against the topic's information need, and graded 0 (not "
       "relevant: the words occur but the passage is about something else), 1 (partly "
@@ -718,9 +864,7 @@ def cmd_report(args):
       "The passages were shown shuffled, without saying which system had found them "
       "(`--pool`). %d grades: %d × 0, %d × 1, %d × 2 (`bench/relevance/qrels.tsv`)."
       % (n_grades, dist[0], dist[1], dist[2]))
-    in_pool = sum(1 for t in topics for k in pooled(runs, t["id"])
-                  if k in qrels.get(t["id"], {}))
-    if n_grades > in_pool:
+    if n_grades > dev["in_pool"]:
         w("- %d further graded passages are not in this run's pool: they came from "
           "the top 10 of zhiku runs with other ranking weights (`relevance.py pool "
           "--also`), or of an earlier version. They were graded the same way (shuffled, "
@@ -728,19 +872,47 @@ def cmd_report(args):
           "A graded passage outside a run's top 10 changes only the ideal DCG of its "
           "topic, which is the same for every system: it lowers every system's nDCG@10 "
           "on that topic by the same factor."
-          % (n_grades - in_pool))
-    if unjudged_pool:
-        w("- %d pooled passages are not graded (they count as 0)." % unjudged_pool)
-    else:
-        w("- The pools are complete: every passage any run puts in its top 10 is graded.")
-    dn = sum(len(v) for v in drift.values())
-    if dn:
-        w("- %d grades no longer match their passage (the indexer cuts differently now) "
-          "and were ignored; regrade them with `bench/run-relevance.sh --pool`." % dn)
+          % (n_grades - dev["in_pool"]))
+    render_completeness(w, dev)
     w("- Grades are keyed by the report's path under the corpus root, the passage "
       "ordinal and the passage's first 30 characters, so they survive a rebuilt index "
       "and show up as drift when passages are cut differently.")
     w("")
+    if ho is not None:
+        w("## Held-out topics")
+        w("")
+        w("%d topics (H01–H%02d, `bench/relevance/topics-heldout.tsv`) written after "
+          "zhiku's ranking weights were fixed, graded in `bench/relevance/qrels-heldout.tsv`, "
+          "and not used to tune anything. Same systems, passages, pooling, grading "
+          "boundaries and metrics as the development set." % (len(ho["topics"]), len(ho["topics"])))
+        w("")
+        render_results(w, ho, "###", "Held-out topics — zhiku's nDCG@10 clearly above "
+                       "both peers'", "held-out topics", sensitivity=True)
+        w("### How the held-out set was made")
+        w("")
+        w("- **Topics**: %d new queries, none repeating a development topic, written "
+          "with their one-sentence needs before any system was run on them: single "
+          "policy terms (食品安全, 低空经济, 以旧换新), several words (黄河流域 生态保护, "
+          "地方政府 债务 风险), place names (京津冀协同发展, 海南 自由贸易港, 台湾), "
+          "historical needs the 1950s–1990s reports answer (人民公社, 价格 改革), legal "
+          "needs answered by articles of law (正当防卫, 劳动合同 解除, 农村 宅基地), "
+          "numbers with units (赤字率 3%%, 亿千瓦 光伏) and a one-character query (茶)."
+          % len(ho["topics"]))
+        render_pool_line(w, ho)
+        hd = ho["dist"]
+        w("- **Grading**: as for the development set, every pooled passage was read "
+          "against the need with its report title, file and heading trail, shown "
+          "shuffled and without the system that found it (`--pool --set heldout`), "
+          "and graded with the boundaries of `bench/relevance/README.md`; no run's "
+          "ranked list was looked at before all grades were in. %d grades: %d × 0, "
+          "%d × 1, %d × 2 (`bench/relevance/qrels-heldout.tsv`)."
+          % (ho["n_grades"], hd[0], hd[1], hd[2]))
+        if ho["n_grades"] > ho["in_pool"]:
+            w("- %d further graded passages are not in this run's pool (they lower "
+              "every system's nDCG@10 on their topic by the same factor)."
+              % (ho["n_grades"] - ho["in_pool"]))
+        render_completeness(w, ho)
+        w("")
     w("## Metrics")
     w("")
     w("- **nDCG@10**: gain 2^grade − 1 at rank i discounted by log2(i + 1), divided by "
@@ -798,22 +970,38 @@ def cmd_report(args):
       "query's words in another sense (巴中 as Pakistan–China, 优先 as "
       "\"priority hiring\" for some group, 公平 in an unrelated clause, a bare "
       "citation of a plan's title): 0.")
+    if ho is not None:
+        w("- **Two sittings.** The held-out grades were made in a later session of "
+          "the same kind of assistant, from the written boundaries, without "
+          "regrading any development passage; nothing measures whether the two "
+          "sittings draw the 1/2 line in the same place, so compare systems within "
+          "a set, not a system's figure across the sets.")
     w("- **Pooled at depth 10** from these five runs only. Relevant passages none of "
       "them ranked in its top 10 are unknown, so the ideal ranking used by nDCG is "
       "the best of what the pool found, and recall is not measured. A new system or "
       "changed weights can surface unjudged passages: check the \"judged in top 10\" "
       "column and grade the new ones (`bench/run-relevance.sh --pool`).")
-    w("- **Development set.** zhiku's ranking weights may be tuned on these topics "
-      "(`src/search_weights.h`); figures on them then overstate how well it ranks "
-      "unseen queries. A held-out set of new topics would be the fair test.")
-    no2 = [t["id"] for t in topics
-           if t["id"] in ids and not any(g == 2 for _h, g in qrels.get(t["id"], {}).values())]
-    if no2:
-        w("- No passage of %s was graded 2: their nDCG@10 rests on grade-1 passages "
-          "only; a top 10 made of ten grade-1 passages scores 1.00 there, so "
-          "such topics separate the systems little." % ", ".join(no2))
-    w("- %d topics is a small sample; per-topic differences are large, so look at "
-      "the per-topic table and the p-values, not only the means." % len(topics))
+    if ho is None:
+        w("- **Development set.** zhiku's ranking weights may be tuned on these topics "
+          "(`src/search_weights.h`); figures on them then overstate how well it ranks "
+          "unseen queries. A held-out set of new topics would be the fair test.")
+    else:
+        w("- **Development set.** zhiku's ranking weights were tuned on the development "
+          "topics (`src/search_weights.h`); figures on them overstate how well it ranks "
+          "unseen queries. The held-out topics are the fair test only as long as "
+          "nothing is tuned on them: a change of weights made after looking at their "
+          "results turns them into development topics too, and needs a new held-out set.")
+    for ev in [dev] + ([ho] if ho is not None else []):
+        no2 = [t["id"] for t in ev["topics"] if t["id"] in ev["ids"] and
+               not any(g == 2 for _h, g in ev["qrels"].get(t["id"], {}).values())]
+        if no2:
+            w("- No passage of %s was graded 2: their nDCG@10 rests on grade-1 passages "
+              "only; a top 10 made of ten grade-1 passages scores 1.00 there, so "
+              "such topics separate the systems little." % ", ".join(no2))
+    w("- %s is a small sample; per-topic differences are large, so look at "
+      "the per-topic table and the p-values, not only the means."
+      % ("%d topics" % len(topics) if ho is None else
+         "%d + %d topics" % (len(topics), len(ho["topics"]))))
     w("")
     text = "\n".join(L) + "\n"
     if args.doc:
@@ -823,8 +1011,11 @@ def cmd_report(args):
     else:
         sys.stdout.write(text)
     if args.json:
+        out = {"scores": sc, "met": dev["met"], "per_peer": dev["per_peer"]}
+        if ho is not None:
+            out["heldout"] = {"scores": ho["sc"], "met": ho["met"], "per_peer": ho["per_peer"]}
         with open(args.json, "w", encoding="utf-8") as f:
-            json.dump({"scores": sc, "met": met, "per_peer": per_peer}, f, indent=1)
+            json.dump(out, f, indent=1)
     return 0
 
 
@@ -857,9 +1048,17 @@ def main():
     ap = argparse.ArgumentParser(description="relevance benchmark")
     sub = ap.add_subparsers(dest="cmd", required=True)
 
+    def topic_set(p):
+        p.add_argument("--set", choices=sorted(SETS),
+                       help="topic set: dev (topics.tsv, qrels.tsv, the default) "
+                            "or heldout (topics-heldout.tsv, qrels-heldout.tsv)")
+        p.add_argument("--topics", metavar="TOPICS.tsv", help="topics file (overrides --set)")
+        p.add_argument("--qrels", metavar="QRELS.tsv", help="grades file (overrides --set)")
+
     def common(p):
         p.add_argument("--work", required=True)
         p.add_argument("--corpus", required=True)
+        topic_set(p)
 
     p = sub.add_parser("run")
     common(p)
@@ -872,6 +1071,7 @@ def main():
     p.add_argument("--dir")
     p.add_argument("--also", action="append", metavar="RUNS.json")
     p = sub.add_parser("judge")
+    topic_set(p)
     p.add_argument("--keys", required=True)
     p.add_argument("grades", nargs="+")
     p = sub.add_parser("report")
@@ -880,6 +1080,12 @@ def main():
     p.add_argument("--doc")
     p.add_argument("--meta")
     p.add_argument("--json")
+    p.add_argument("--heldout-runs", metavar="RUNS.json",
+                   help="runs of the held-out topics: adds their section to the page")
+    p.add_argument("--heldout-topics", metavar="TOPICS.tsv",
+                   help="default bench/relevance/topics-heldout.tsv")
+    p.add_argument("--heldout-qrels", metavar="QRELS.tsv",
+                   help="default bench/relevance/qrels-heldout.tsv")
     p = sub.add_parser("check")
     common(p)
     p = sub.add_parser("show")
@@ -888,6 +1094,13 @@ def main():
     p.add_argument("--topic", action="append")
     p.add_argument("--system", action="append", choices=SYSTEM_NAMES)
     args = ap.parse_args()
+    global TOPICS, QRELS
+    if args.set:
+        TOPICS, QRELS = SETS[args.set]
+    if args.topics:
+        TOPICS = args.topics
+    if args.qrels:
+        QRELS = args.qrels
     return {"run": cmd_run, "pool": cmd_pool, "judge": cmd_judge,
             "report": cmd_report, "check": cmd_check, "show": cmd_show}[args.cmd](args)
 
