@@ -414,6 +414,36 @@ static int open_reader(zk_searcher *s, zk__reader **rd, struct stat *st)
     return rc;
 }
 
+/* A reader that loses its revision to a writer's later commits (Xapian's
+ * DatabaseModifiedError) reopens and tries again, this many times; from the
+ * third attempt on it first waits a little longer each time (1, 2, 4 ... up
+ * to 32 ms), so that a writer committing in quick succession cannot starve
+ * it. */
+#define ZK_READ_ATTEMPTS 24
+
+static int kept_changing(void)
+{
+    const zk_error *e = zk_error_last();
+    char why[512];
+
+    snprintf(why, sizeof(why), "%s", e ? e->message : "");
+    return zk__error(ZK_EIO, "the index kept changing under the query: %s",
+                     why);
+}
+
+static void pause_before_retry(int attempt)
+{
+    struct timespec ts;
+    long ms;
+
+    if (attempt < 2)
+        return;
+    ms = 1L << (attempt - 2 < 5 ? attempt - 2 : 5);
+    ts.tv_sec = 0;
+    ts.tv_nsec = ms * 1000000L;
+    nanosleep(&ts, NULL);
+}
+
 /* A compaction replaced the shards since `s` opened them: read the new
  * ones. */
 static int follow_compaction(zk_searcher *s)
@@ -472,7 +502,7 @@ int zk_searcher_info_get(zk_index_info *out, zk_searcher *s)
         return zk__error(ZK_EINVAL, "zk_searcher_info_get: NULL argument");
     memset(out, 0, sizeof(*out));
     rc = follow_compaction(s);
-    for (attempt = 0; rc == ZK_OK; attempt++) {
+    for (attempt = 0; rc == ZK_OK || rc == ZK__EMODIFIED; attempt++) {
         /* the latest commit, read whole; retry if a writer replaces it */
         drop_records(s);
         rc = zk__reader_reopen(s->rd);
@@ -480,11 +510,12 @@ int zk_searcher_info_get(zk_index_info *out, zk_searcher *s)
             rc = refresh_stats(s);
         if (rc == ZK_OK)
             rc = load_all_reports(s);
-        if (rc != ZK__EMODIFIED || attempt == 5)
+        if (rc != ZK__EMODIFIED || attempt == ZK_READ_ATTEMPTS)
             break;
+        pause_before_retry(attempt);
     }
     if (rc == ZK__EMODIFIED)
-        rc = zk__error(ZK_EIO, "the index kept changing under the query");
+        rc = kept_changing();
     if (rc == ZK_OK)
         rc = shards_size(s, &out->disk_bytes);
     if (rc != ZK_OK)
@@ -1902,8 +1933,9 @@ int zk_searcher_query(zk_results **out, zk_searcher *s, const char *query,
     /* a writer may replace the revision being read: reopen and retry */
     for (attempt = 0;; attempt++) {
         rc = run_query(s, res, opts);
-        if (rc != ZK__EMODIFIED || attempt == 5)
+        if (rc != ZK__EMODIFIED || attempt == ZK_READ_ATTEMPTS)
             break;
+        pause_before_retry(attempt);
         while (res->n_hits > 0)
             hit_free(&res->hits[--res->n_hits]);
         free(res->hits);
@@ -1921,7 +1953,7 @@ int zk_searcher_query(zk_results **out, zk_searcher *s, const char *query,
             break;
     }
     if (rc == ZK__EMODIFIED)
-        rc = zk__error(ZK_EIO, "the index kept changing under the query");
+        rc = kept_changing();
     if (rc != ZK_OK) {
         zk_results_free(res);
         return rc;
