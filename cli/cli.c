@@ -56,6 +56,24 @@ void zk_cli_json_string(FILE *f, const char *s, size_t n)
     fputc('"', f);
 }
 
+void zk_cli_put_escaped(FILE *f, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7F)
+            fprintf(f, "\\x%02x", c);
+        else
+            fputc(c, f);
+    }
+}
+
+void zk_cli_error(const char *prog, const char *message)
+{
+    fprintf(stderr, "%s: ", prog);
+    zk_cli_put_escaped(stderr, message);
+    fputc('\n', stderr);
+}
+
 int zk_cli_index_path(char *buf, size_t size, const char *opt, const char *prog)
 {
     if (opt != NULL) {

@@ -232,6 +232,61 @@ static char *join_args(int n, char **v)
     return s;
 }
 
+/* The byte offset of the first invalid UTF-8 sequence in `s` (overlong
+ * forms, surrogates and code points past U+10FFFF included), or -1. */
+static long invalid_utf8_at(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+
+    while (p[i] != '\0') {
+        unsigned c = p[i], v, min;
+        size_t l, k;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            l = 2, v = c & 0x1F, min = 0x80;
+        else if (c >= 0xE0 && c <= 0xEF)
+            l = 3, v = c & 0x0F, min = 0x800;
+        else if (c >= 0xF0 && c <= 0xF4)
+            l = 4, v = c & 0x07, min = 0x10000;
+        else
+            return (long)i;
+        for (k = 1; k < l; k++) {
+            if ((p[i + k] & 0xC0) != 0x80)
+                return (long)i;
+            v = (v << 6) | (p[i + k] & 0x3Fu);
+        }
+        if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+            return (long)i;
+        i += l;
+    }
+    return -1;
+}
+
+/* Print a query term for a message: at most 40 characters, escaped. */
+static void print_term(FILE *f, const char *t)
+{
+    size_t i = 0, chars = 0;
+    char buf[4 * 40 + 1];
+
+    while (t[i] != '\0' && chars < 40) {
+        i++;
+        while (((unsigned char)t[i] & 0xC0) == 0x80)
+            i++;
+        chars++;
+    }
+    if (i > sizeof(buf) - 1)
+        i = sizeof(buf) - 1;
+    memcpy(buf, t, i);
+    buf[i] = '\0';
+    fputc('\'', f);
+    zk_cli_put_escaped(f, buf);
+    fprintf(f, "%s'", t[i] ? "…" : "");
+}
+
 static int parse_size(const char *s, size_t *out)
 {
     char *end;
@@ -361,8 +416,16 @@ int main(int argc, char **argv)
     query = join_args(argc - optind, argv + optind);
     if (query == NULL)
         return EXIT_INDEX;
+    if (invalid_utf8_at(query) >= 0) {
+        fprintf(stderr,
+                "zhiku-query: the query is not valid UTF-8 (byte %ld): "
+                "give it in UTF-8\n",
+                invalid_utf8_at(query) + 1);
+        free(query);
+        return EXIT_USAGE;
+    }
     if (zk_searcher_open(&s, path, dict) != ZK_OK) {
-        fprintf(stderr, "zhiku-query: %s\n", zk_error_last()->message);
+        zk_cli_error("zhiku-query", zk_error_last()->message);
         ret = EXIT_INDEX;
         goto done;
     }
@@ -383,7 +446,7 @@ int main(int argc, char **argv)
         rc = zk_searcher_query(&r, s, query, &so);
     }
     if (rc != ZK_OK) {
-        fprintf(stderr, "zhiku-query: %s\n", zk_error_last()->message);
+        zk_cli_error("zhiku-query", zk_error_last()->message);
         ret = rc == ZK_EQUERY || rc == ZK_EINVAL ? EXIT_USAGE : EXIT_INDEX;
         goto done;
     }
@@ -443,13 +506,18 @@ int main(int argc, char **argv)
             uint64_t n = 0;
             const char *t = zk_results_term(r, i, &n);
             if (n == 0) {
-                fprintf(stderr, "zhiku-query: '%s' matched nothing\n", t);
+                fputs("zhiku-query: ", stderr);
+                print_term(stderr, t);
+                fputs(" matched nothing\n", stderr);
                 said = 1;
             }
         }
         if (!said && out != OUT_JSON && out != OUT_JSONL)
-            fprintf(stderr, "zhiku-query: no passage matches all of the "
-                            "query (each term alone matches)\n");
+            fprintf(stderr, "zhiku-query: %s\n",
+                    info->n_terms == 0
+                        ? "no passage matches the filters"
+                        : "no passage matches all of the query (each term "
+                          "alone matches)");
     }
     if (out == OUT_COUNT)
         printf(

@@ -47,6 +47,13 @@
  * 316 MB), and Xapian's commit is cheap enough to pay often. */
 #define DEFAULT_BATCH_BYTES (2u << 20)
 #define MAX_PENDING 16 /* finished reports waiting for the writer */
+/* Longest metadata kept in a report's record, in characters. */
+#define ZK_MAX_TITLE_CHARS 256
+#define ZK_MAX_FIELD_CHARS 512
+#define ZK_MAX_ABSTRACT_CHARS 4096
+/* Longest heading trail kept with a passage, in characters (real ones are
+ * under 200). */
+#define ZK_MAX_TRAIL_CHARS 1024
 
 /* ---- small strings ------------------------------------------------------- */
 
@@ -555,11 +562,14 @@ typedef struct result {
     int error;  /* when failed */
     char *message;
     const char *encoding;
-    zk__xdoc **docs; /* passages */
+    zk__xdoc **docs; /* passages, when buffered (zk_index_add_report) */
     size_t n_docs;
     zk__xdoc *record;
+    size_t n_passages; /* passages indexed, buffered or written */
     unsigned char hash[16];
     int touch_only; /* same content: refresh the record only */
+    int write_rc;   /* writing it to its shard failed: the pending batch
+                       holds part of it and must not be committed */
     struct result *next;
 } result;
 
@@ -610,11 +620,31 @@ static int add_common(builder *b, const job *j, const zk__report *rep)
     return rc;
 }
 
+/* The bytes of `s` kept as a passage's trail: at most ZK_MAX_TRAIL_CHARS
+ * characters. Every passage under a heading stores its trail, so a
+ * "heading" that is really a whole document (a line of 400,000 characters
+ * after "## ") would be stored, normalised and segmented again for each of
+ * them; *cut is set when the trail is longer (shown with "…"). */
+static size_t trail_bytes(const char *s, int *cut)
+{
+    size_t i = 0, chars = 0;
+
+    while (s[i] != '\0' && chars < ZK_MAX_TRAIL_CHARS) {
+        i++;
+        while ((s[i] & 0xC0) == 0x80)
+            i++;
+        chars++;
+    }
+    *cut = s[i] != '\0';
+    return i;
+}
+
 static int build_passage(builder *b, const job *j, const zk__report *rep,
                          const zk__passage *p, sbuf *data)
 {
     char num[16];
-    int rc = zk__xdoc_new(&b->doc);
+    int cut, rc = zk__xdoc_new(&b->doc);
+    size_t tlen = trail_bytes(p->trail, &cut);
 
     if (rc != ZK_OK)
         return rc;
@@ -622,8 +652,7 @@ static int build_passage(builder *b, const job *j, const zk__report *rep,
     /* the heading trail first: its section words, and its literals as
      * filter terms (wdf 0), so that literal counts are the text's alone */
     if (rc == ZK_OK && p->trail[0] != '\0') {
-        rc = zk__normalize_into(&b->norm, &b->norm_cap, p->trail,
-                                strlen(p->trail));
+        rc = zk__normalize_into(&b->norm, &b->norm_cap, p->trail, tlen);
         b->prefix = ZK_P_SECTION;
         if (rc == ZK_OK)
             rc = cut_into(b, b->norm.text, b->norm.len, prefixed_cb);
@@ -648,7 +677,9 @@ static int build_passage(builder *b, const job *j, const zk__report *rep,
                  (unsigned)p->ordinal, (unsigned)p->line, p->start, p->end);
         rc = sb_str(data, head);
         if (rc == ZK_OK)
-            rc = sb_str(data, p->trail);
+            rc = sb_add(data, p->trail, tlen);
+        if (rc == ZK_OK && cut)
+            rc = sb_str(data, "\xe2\x80\xa6"); /* … */
         if (rc == ZK_OK)
             rc = sb_add(data, "\n", 1);
         if (rc == ZK_OK)
@@ -748,46 +779,112 @@ static int build_record(builder *b, const job *j, const zk__report *rep,
     return rc;
 }
 
-static int read_file(const char *path, char **out, size_t *len)
+#define READ_TRIES 5 /* reads of a file that keeps changing under us */
+
+static int64_t mtime_of(const struct stat *st)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
+    return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+/* Does the file at `fd` still hold exactly buf[0, n)? Reading it a second
+ * time catches a rewrite in place during the first read, which the
+ * modification time may not show (it ticks in jiffies, and a rewrite of
+ * the same length keeps the size): cheap next to indexing the text. */
+static int same_again(int fd, const char *buf, size_t n)
+{
+    char chunk[65536];
+    size_t off = 0;
+    ssize_t got;
+
+    for (;;) {
+        got = pread(fd, chunk, sizeof(chunk), (off_t)off);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return got == 0 && off == n;
+        if ((size_t)got > n - off || memcmp(chunk, buf + off, (size_t)got))
+            return 0;
+        off += (size_t)got;
+    }
+}
+
+/* Read one snapshot of the file at `fd`: 1 if it is consistent (the size
+ * and modification time did not change while reading, and the read ended
+ * at that size), 0 if the file changed under us, or an error code. */
+static int read_once(int fd, const char *path, char **out, size_t *len,
+                     int64_t *mtime_ns)
+{
+    struct stat a, b;
     char *buf;
     size_t n = 0;
+    ssize_t got;
 
-    *out = NULL;
-    if (fd < 0)
-        return zk__error(errno == ENOENT ? ZK_ENOTFOUND : ZK_EIO,
-                         "%s: cannot open: %s", path, strerror(errno));
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return zk__error(ZK_EIO, "%s: not a regular file", path);
-    }
-    buf = malloc((size_t)st.st_size + 1);
-    if (buf == NULL) {
-        close(fd);
+    if (fstat(fd, &a) != 0)
+        return zk__error(ZK_EIO, "%s: cannot stat: %s", path, strerror(errno));
+    if (!S_ISREG(a.st_mode))
+        return zk__error(ZK_EINVAL, "%s: not a regular file", path);
+    buf = malloc((size_t)a.st_size + 1);
+    if (buf == NULL)
         return zk__error_oom();
-    }
-    while (n < (size_t)st.st_size) {
-        ssize_t got = read(fd, buf + n, (size_t)st.st_size - n);
+    for (;;) {
+        /* one byte more than the size: a file that grew is noticed */
+        got = pread(fd, buf + n, (size_t)a.st_size + 1 - n, (off_t)n);
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0) {
             int e = errno;
             free(buf);
-            close(fd);
             return zk__error(ZK_EIO, "%s: read error at byte %zu: %s", path, n,
                              strerror(e));
         }
-        if (got == 0)
-            break; /* truncated while reading: index what is there */
-        n += (size_t)got;
+        if (got == 0 || (n += (size_t)got) > (size_t)a.st_size)
+            break;
     }
-    close(fd);
+    if (n != (size_t)a.st_size || !same_again(fd, buf, n) ||
+        fstat(fd, &b) != 0 || b.st_size != a.st_size ||
+        mtime_of(&b) != mtime_of(&a) || b.st_ctim.tv_sec != a.st_ctim.tv_sec ||
+        b.st_ctim.tv_nsec != a.st_ctim.tv_nsec) {
+        free(buf);
+        return 0;
+    }
     buf[n] = '\0';
     *out = buf;
     *len = n;
-    return ZK_OK;
+    *mtime_ns = mtime_of(&a);
+    return 1;
+}
+
+/* Read a whole file as it is at one moment. A file rewritten in place
+ * while it is read (the size or time changed, or a second reading differs)
+ * is read again, so what gets indexed is the file as it was at one moment,
+ * never a mix of two versions; one replaced by a rename or deleted is read
+ * whole through the open descriptor. `mtime_ns` is the time of the version
+ * read. */
+static int read_file(const char *path, char **out, size_t *len,
+                     int64_t *mtime_ns)
+{
+    int fd, rc = 0, tries;
+
+    *out = NULL;
+    /* O_NONBLOCK: a FIFO put in the file's place must not hang the run */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return zk__error(errno == ENOENT ? ZK_ENOTFOUND : ZK_EIO,
+                         "%s: cannot open: %s", path, strerror(errno));
+    for (tries = 0; tries < READ_TRIES && rc == 0; tries++) {
+        if (tries > 0) {
+            struct timespec ts = {0, 20000000L * tries};
+            nanosleep(&ts, NULL); /* let the writer finish */
+        }
+        rc = read_once(fd, path, out, len, mtime_ns);
+    }
+    close(fd);
+    if (rc == 0)
+        return zk__error(ZK_EIO,
+                         "%s: changed while being read (%d tries): left as "
+                         "it was for the next run",
+                         path, READ_TRIES);
+    return rc == 1 ? ZK_OK : rc;
 }
 
 static void apply_overrides(zk__report *rep, const zk_report_input *in)
@@ -809,16 +906,97 @@ static void apply_overrides(zk__report *rep, const zk_report_input *in)
     }
 }
 
-/* Turn one job into a result: the worker's whole job. */
-static result *process(builder *b, job *j, const char *force_encoding)
+/* A report indexed before loses its passages and record first; the new
+ * record is added right after the new passages, so that in each shard a
+ * report's passages are the documents just before its record (the
+ * searcher maps passages to reports by that). */
+static int drop_old(zk__store *st, const job *j)
+{
+    char term[32];
+    int rc;
+
+    if (!j->has_old)
+        return ZK_OK;
+    snprintf(term, sizeof(term), "%s%s", ZK_P_REPORT, j->id);
+    rc = zk__store_delete(st, term);
+    snprintf(term, sizeof(term), "%s%s", ZK_P_UNIQUE, j->id);
+    if (rc == ZK_OK)
+        rc = zk__store_delete(st, term);
+    return rc;
+}
+
+/* Note a written report in the records (size, time and hash for the next
+ * run). */
+static int remember(zk_index *ix, const result *r)
+{
+    record rec;
+    int rc;
+
+    memset(&rec, 0, sizeof(rec));
+    rec.path = xstrdup(r->job->path);
+    if (rec.path == NULL)
+        return ZK_ENOMEM;
+    memcpy(rec.id, r->job->id, 17);
+    rec.size = r->job->size;
+    rec.mtime_ns = r->job->mtime_ns;
+    memcpy(rec.hash, r->hash, 16);
+    rec.seen = 1;
+    pthread_mutex_lock(&ix->rec_mu);
+    rc = rm_put(&ix->recs, &rec);
+    pthread_mutex_unlock(&ix->rec_mu);
+    return rc;
+}
+
+/* Cut a metadata field to at most `max` characters (at a character
+ * boundary, marked with "…"). A plain text file's title is its first line,
+ * which may be the whole file: the record, the title terms and every hit
+ * that shows the title would otherwise carry all of it. */
+static void clamp_field(char *s, size_t max)
+{
+    size_t i = 0, chars = 0;
+
+    if (s == NULL)
+        return;
+    while (s[i] != '\0' && chars < max) {
+        i++;
+        while ((s[i] & 0xC0) == 0x80)
+            i++;
+        chars++;
+    }
+    if (strlen(s + i) > 3) /* else the ellipsis would be no shorter */
+        memcpy(s + i, "\xe2\x80\xa6", 4);
+}
+
+static void clamp_metadata(zk__report *rep)
+{
+    clamp_field(rep->title, ZK_MAX_TITLE_CHARS);
+    clamp_field(rep->author, ZK_MAX_FIELD_CHARS);
+    clamp_field(rep->org, ZK_MAX_FIELD_CHARS);
+    clamp_field(rep->keywords, ZK_MAX_FIELD_CHARS);
+    clamp_field(rep->docno, ZK_MAX_FIELD_CHARS);
+    clamp_field(rep->abstract, ZK_MAX_ABSTRACT_CHARS);
+}
+
+/* Turn one job into a result: the worker's whole job. With `ix` (a shard
+ * writer's thread) the report is written to its shard as its passages are
+ * built, so a huge file never holds all its documents in memory at once
+ * (a document costs about 60 KB before Xapian packs it); nothing is
+ * written before the file has been read, decoded and parsed, and a failure
+ * after that is a write failure (r->write_rc): the shard then holds part
+ * of the report, uncommitted, and the run must end without committing.
+ * Without `ix`, the documents are kept in the result for apply(). */
+static result *process(builder *b, job *j, const char *force_encoding,
+                       zk_index *ix)
 {
     result *r = calloc(1, sizeof(*r));
     char *raw = NULL, *utf8 = NULL;
     size_t raw_len = 0, utf8_len = 0, i;
     zk__report *rep = NULL;
+    zk__store *st = ix ? store_of(ix, j->id) : NULL;
     sbuf data = {0};
     const char *enc = force_encoding, *base;
     int rc, format;
+    int64_t mtime_ns = 0;
     XXH128_hash_t h;
 
     if (r == NULL)
@@ -829,12 +1007,15 @@ static result *process(builder *b, job *j, const char *force_encoding)
         enc = j->input->encoding;
         rc = ZK_OK;
     } else {
-        rc = read_file(j->path, &raw, &raw_len);
+        rc = read_file(j->path, &raw, &raw_len, &mtime_ns);
     }
     if (rc != ZK_OK)
         goto fail;
-    if (j->input == NULL)
+    if (j->input == NULL) {
+        /* the version read, which may be newer than the one listed */
         j->size = raw_len;
+        j->mtime_ns = mtime_ns;
+    }
     h = XXH3_128bits(j->input ? j->input->text : raw, raw_len);
     memcpy(r->hash, &h.high64, 8);
     memcpy(r->hash + 8, &h.low64, 8);
@@ -862,28 +1043,55 @@ static result *process(builder *b, job *j, const char *force_encoding)
     if (rc != ZK_OK)
         goto fail;
     apply_overrides(rep, j->input);
-    r->docs = calloc(rep->n_passages ? rep->n_passages : 1, sizeof(*r->docs));
-    if (r->docs == NULL) {
-        rc = zk__error_oom();
-        goto fail;
+    clamp_metadata(rep);
+    if (st != NULL) {
+        rc = drop_old(st, j);
+        if (rc != ZK_OK)
+            goto write_fail;
+    } else {
+        r->docs =
+            calloc(rep->n_passages ? rep->n_passages : 1, sizeof(*r->docs));
+        if (r->docs == NULL) {
+            rc = zk__error_oom();
+            goto fail;
+        }
     }
     for (i = 0; i < rep->n_passages; i++) {
         rc = build_passage(b, j, rep, &rep->passages[i], &data);
-        if (rc != ZK_OK)
-            goto fail;
-        r->docs[r->n_docs++] = b->doc;
+        if (rc == ZK_OK && st != NULL)
+            rc = zk__store_add(st, b->doc); /* consumes the document */
+        else if (rc == ZK_OK)
+            r->docs[r->n_docs++] = b->doc;
         b->doc = NULL;
+        if (rc != ZK_OK) {
+            if (st != NULL)
+                goto write_fail;
+            goto fail;
+        }
+        r->n_passages++;
     }
     rc = build_record(b, j, rep, r->hash, r->encoding, rep->n_passages, &data);
-    if (rc != ZK_OK)
+    if (rc == ZK_OK && st != NULL) {
+        rc = zk__store_add(st, b->doc);
+        b->doc = NULL;
+        if (rc == ZK_OK)
+            rc = remember(ix, r);
+    } else if (rc == ZK_OK) {
+        r->record = b->doc;
+        b->doc = NULL;
+    }
+    if (rc != ZK_OK) {
+        if (st != NULL)
+            goto write_fail;
         goto fail;
-    r->record = b->doc;
-    b->doc = NULL;
+    }
     r->status = j->has_old ? ZK_FILE_UPDATED : ZK_FILE_NEW;
     zk__report_free(rep);
     free(utf8);
     free(data.p);
     return r;
+write_fail:
+    r->write_rc = rc;
 fail:
     r->status = ZK_FILE_FAILED;
     r->error = rc;
@@ -892,6 +1100,7 @@ fail:
     for (i = 0; i < r->n_docs; i++)
         zk__xdoc_free(r->docs[i]);
     r->n_docs = 0;
+    r->n_passages = 0;
     zk__report_free(rep);
     free(raw);
     free(utf8);
@@ -899,28 +1108,16 @@ fail:
     return r;
 }
 
-/* Apply a finished report to the index (writer thread). */
+/* Apply a report that process() buffered to the index. */
 static int apply(zk_index *ix, result *r)
 {
     zk__store *st = store_of(ix, r->job->id);
-    char term[32];
     size_t i;
-    int rc = ZK_OK;
-    record rec;
+    int rc;
 
     if (r->status == ZK_FILE_FAILED || r->touch_only)
         return ZK_OK;
-    /* a report indexed before loses its passages and record first; the new
-     * record is added right after the new passages, so that in each shard
-     * a report's passages are the documents just before its record (the
-     * searcher maps passages to reports by that) */
-    if (r->job->has_old) {
-        snprintf(term, sizeof(term), "%s%s", ZK_P_REPORT, r->job->id);
-        rc = zk__store_delete(st, term);
-        snprintf(term, sizeof(term), "%s%s", ZK_P_UNIQUE, r->job->id);
-        if (rc == ZK_OK)
-            rc = zk__store_delete(st, term);
-    }
+    rc = drop_old(st, r->job);
     for (i = 0; rc == ZK_OK && i < r->n_docs; i++) {
         rc = zk__store_add(st, r->docs[i]);
         r->docs[i] = NULL;
@@ -933,21 +1130,7 @@ static int apply(zk_index *ix, result *r)
         rc = zk__store_add(st, r->record);
         r->record = NULL;
     }
-    if (rc != ZK_OK)
-        return rc;
-    memset(&rec, 0, sizeof(rec));
-    rec.path = xstrdup(r->job->path);
-    if (rec.path == NULL)
-        return ZK_ENOMEM;
-    memcpy(rec.id, r->job->id, 17);
-    rec.size = r->job->size;
-    rec.mtime_ns = r->job->mtime_ns;
-    memcpy(rec.hash, r->hash, 16);
-    rec.seen = 1;
-    pthread_mutex_lock(&ix->rec_mu);
-    rc = rm_put(&ix->recs, &rec);
-    pthread_mutex_unlock(&ix->rec_mu);
-    return rc;
+    return rc == ZK_OK ? remember(ix, r) : rc;
 }
 
 /* ---- open / free ----------------------------------------------------------
@@ -1121,6 +1304,37 @@ static int lock_index(zk_index *ix)
     return ZK_OK;
 }
 
+/* ZK_OK if the shard folder `dir` and the files in it may be written
+ * (or it does not exist yet), else ZK_EIO naming the first that may not
+ * (read-only file system, permissions). */
+static int check_writable(const char *dir)
+{
+    DIR *d;
+    struct dirent *e;
+    char f[PATH_MAX];
+    int rc = ZK_OK;
+
+    if (access(dir, W_OK) != 0)
+        return errno == ENOENT
+                   ? ZK_OK
+                   : zk__error(ZK_EIO, "%s: cannot write to the index: %s", dir,
+                               strerror(errno));
+    d = opendir(dir);
+    if (d == NULL)
+        return ZK_OK; /* Xapian will say what is wrong */
+    while (rc == ZK_OK && (e = readdir(d)) != NULL) {
+        struct stat st;
+        if (e->d_name[0] == '.' || (size_t)snprintf(f, sizeof(f), "%s/%s", dir,
+                                                    e->d_name) >= sizeof(f))
+            continue;
+        if (stat(f, &st) == 0 && S_ISREG(st.st_mode) && access(f, W_OK) != 0)
+            rc = zk__error(ZK_EIO, "%s: cannot write to the index: %s", f,
+                           strerror(errno));
+    }
+    closedir(d);
+    return rc;
+}
+
 /* Open every shard for writing, creating the index if asked. */
 static int open_shards(zk_index *ix, int create, int rebuild)
 {
@@ -1150,6 +1364,13 @@ static int open_shards(zk_index *ix, int create, int rebuild)
     for (i = 0; rc == ZK_OK && i < n; i++) {
         char dir[PATH_MAX];
         snprintf(dir, sizeof(dir), "%s/%s", ix->path, ix->names[i]);
+        /* a shard we may not write to: say so (Xapian reports it as a
+         * lock it could not take, as if another writer held it) */
+        if (!fresh) {
+            rc = check_writable(dir);
+            if (rc != ZK_OK)
+                break;
+        }
         rc = zk__store_open(&ix->shards[i], dir, rebuild ? 2 : fresh ? 1 : 0);
         if (rc == ZK_OK)
             ix->n_shards = i + 1;
@@ -1333,7 +1554,7 @@ static int add_one(zk_index *ix, job *j, const char *encoding,
     if (rc != ZK_OK)
         return rc;
     j->has_old = rm_find(&ix->recs, j->id) != SIZE_MAX;
-    r = process(&b, j, encoding);
+    r = process(&b, j, encoding, NULL);
     builder_release(&b);
     if (r == NULL)
         return zk__error_oom();
@@ -1342,7 +1563,7 @@ static int add_one(zk_index *ix, job *j, const char *encoding,
     } else {
         rc = apply(ix, r);
         if (n_passages != NULL)
-            *n_passages = r->n_docs;
+            *n_passages = r->n_passages;
     }
     result_free(r);
     return rc;
@@ -1569,14 +1790,18 @@ static int walk(walker *w, const char *path, int named)
         walk_fail(w, path, ZK_ENOTFOUND, msg);
         return ZK_OK;
     }
-    if (S_ISREG(st.st_mode)) {
-        if (named || has_suffix(real, ".md") || has_suffix(real, ".markdown") ||
-            has_suffix(real, ".txt"))
+    if (!S_ISDIR(st.st_mode)) {
+        int wanted = named || has_suffix(real, ".md") ||
+                     has_suffix(real, ".markdown") || has_suffix(real, ".txt");
+        if (wanted && S_ISREG(st.st_mode))
             return walk_add(w->jobs, real, &st);
+        if (wanted) { /* a FIFO, device or socket: never read it */
+            char msg[PATH_MAX + 64];
+            snprintf(msg, sizeof(msg), "%s: not a regular file", path);
+            walk_fail(w, path, ZK_EINVAL, msg);
+        }
         return ZK_OK;
     }
-    if (!S_ISDIR(st.st_mode))
-        return ZK_OK;
     if (seen_dir(&w->dirs, &st))
         return ZK_OK; /* a symlink loop, or a folder reached twice */
     d = opendir(real);
@@ -1703,6 +1928,23 @@ static void fail_pool(pool *p, int rc)
     pthread_mutex_unlock(&p->mu);
 }
 
+/* Raise a shard's write error again with the shard's folder in front, so
+ * that the message says where (Xapian's says what: "Error writing block
+ * 12 (No space left on device)"). `msg` NULL: the thread's last error. */
+static int shard_error(const zk_index *ix, unsigned s, int rc, const char *msg)
+{
+    char buf[1024];
+    const zk_error *e = zk_error_last();
+
+    snprintf(buf, sizeof(buf), "%s",
+             msg ? msg
+             : e ? e->message
+                 : zk_strerror(rc));
+    if (strstr(buf, ix->path) != NULL)
+        return zk__error(rc, "%s", buf);
+    return zk__error(rc, "%s/%s: %s", ix->path, ix->names[s], buf);
+}
+
 static void *worker_main(void *arg)
 {
     worker *w = arg;
@@ -1711,7 +1953,7 @@ static void *worker_main(void *arg)
     size_t next[ZK_MAX_SHARDS] = {0};
     uint64_t batch[ZK_MAX_SHARDS] = {0};
     unsigned s;
-    int more = 1, rc = ZK_OK;
+    int more = 1, failed, rc = ZK_OK;
 
     /* round-robin over this thread's shards, one file at a time */
     while (more && rc == ZK_OK && !stopping(p)) {
@@ -1723,15 +1965,19 @@ static void *worker_main(void *arg)
                 continue;
             more = 1;
             j = p->todo[s][next[s]++];
-            r = process(&w->b, j, p->encoding);
+            r = process(&w->b, j, p->encoding, ix);
             if (r == NULL) {
                 rc = zk__error_oom();
                 break;
             }
+            if (r->write_rc != ZK_OK) {
+                /* not a file to skip: the shard holds part of it */
+                rc = shard_error(ix, s, r->write_rc, r->message);
+                result_free(r);
+                break;
+            }
             if (r->touch_only)
                 rc = refresh_record(ix, r);
-            else if (r->status != ZK_FILE_FAILED)
-                rc = apply(ix, r);
             if (rc == ZK_OK && r->status != ZK_FILE_FAILED && !r->touch_only) {
                 batch[s] += j->size;
                 if (batch[s] >= p->batch_max) {
@@ -1739,13 +1985,23 @@ static void *worker_main(void *arg)
                     batch[s] = 0;
                 }
             }
+            if (rc != ZK_OK)
+                rc = shard_error(ix, s, rc, NULL);
             post(p, r);
         }
     }
-    /* commit what this thread wrote, unless an error or a cancel says the
-     * last commit must stand (cancel keeps the work done: commit it) */
-    for (s = w->first; rc == ZK_OK && s < ix->n_shards; s += w->step)
+    /* commit what this thread wrote, unless an error (here or in another
+     * writer) says the last commit must stand; a cancel keeps the work
+     * done: commit it */
+    pthread_mutex_lock(&p->mu);
+    failed = p->rc != ZK_OK;
+    pthread_mutex_unlock(&p->mu);
+    for (s = w->first; rc == ZK_OK && !failed && s < ix->n_shards;
+         s += w->step) {
         rc = zk__store_commit(ix->shards[s]);
+        if (rc != ZK_OK)
+            rc = shard_error(ix, s, rc, NULL);
+    }
     if (rc != ZK_OK)
         fail_pool(p, rc);
     pthread_mutex_lock(&p->mu);
@@ -1872,7 +2128,7 @@ static int emit_event(const zk_update_options *o, zk_update_stats *st,
     ev.path = r->job->path;
     ev.status = r->status;
     ev.bytes = r->job->size;
-    ev.passages = r->n_docs;
+    ev.passages = r->n_passages;
     ev.encoding = r->encoding;
     ev.error = r->error;
     ev.message = r->message;
@@ -1897,7 +2153,7 @@ static void count(zk_update_stats *st, const result *r)
         st->n_failed++;
     }
     if (r->status == ZK_FILE_NEW || r->status == ZK_FILE_UPDATED)
-        st->passages += r->n_docs;
+        st->passages += r->n_passages;
 }
 
 /* Run the shard writers over the jobs, reporting on the caller's thread.

@@ -60,10 +60,15 @@ static int map_error(const char *what)
         return zk__error(ZK__EMODIFIED, "%s: index changed while reading (%s)",
                          what, e.get_msg().c_str());
     } catch (const Xapian::DatabaseError &e) {
-        return zk__error(ZK_EIO, "%s: %s", what, e.get_msg().c_str());
+        /* the system's reason (errno), e.g. "No space left on device" */
+        const char *why = e.get_error_string();
+        return zk__error(ZK_EIO, "%s: %s%s%s%s", what, e.get_msg().c_str(),
+                         why ? " (" : "", why ? why : "", why ? ")" : "");
     } catch (const Xapian::Error &e) {
-        return zk__error(ZK_ERROR, "%s: %s: %s", what, e.get_type(),
-                         e.get_msg().c_str());
+        const char *why = e.get_error_string();
+        return zk__error(ZK_ERROR, "%s: %s: %s%s%s%s", what, e.get_type(),
+                         e.get_msg().c_str(), why ? " (" : "", why ? why : "",
+                         why ? ")" : "");
     } catch (const std::bad_alloc &) {
         return zk__error_oom();
     } catch (const std::exception &e) {
