@@ -39,7 +39,9 @@
  * sentence ends (。！？； ! ? ; and line breaks) into windows near the length
  * that splits it evenly around ZK_PASSAGE_TARGET; a sentence longer than
  * ZK_PASSAGE_MAX is cut at its last clause mark (，、：) past half of it,
- * else after ZK_PASSAGE_MAX characters. A piece shorter than
+ * else after ZK_PASSAGE_MAX characters, and then the next piece starts
+ * ZK_PASSAGE_OVERLAP characters earlier (so that a term across such a cut
+ * is still whole in one passage). A piece shorter than
  * ZK_PASSAGE_MIN joins a neighbour under the same heading when the two
  * fit in ZK_PASSAGE_MAX: the window before it from the same paragraph,
  * else preferably the next one. A heading with nothing under it becomes a
@@ -414,6 +416,26 @@ static int window(zk__rctx *c, const zk__rtext *u, size_t a, size_t b,
         rc = add_win(c, u, pos, cut, unit, article);
         if (rc != ZK_OK)
             return rc;
+        if (!best && !clause && cut < b) {
+            /* a cut inside a word run: the next window repeats the last
+             * ZK_PASSAGE_OVERLAP characters, so that a term of up to that
+             * length across the cut is still inside one passage */
+            size_t back = cut, n = 0;
+            while (n < ZK_PASSAGE_OVERLAP && back > pos + 1) {
+                back--;
+                if (((unsigned char)s[back] & 0xC0) != 0x80)
+                    n++;
+            }
+            cut = back;
+            cutc -= n;
+        }
+        /* a cut before or inside the " | " between table cells: the next
+         * piece starts with the next cell, not with the separator */
+        while (cut < b && (s[cut] == ' ' || s[cut] == '|') &&
+               zk__rtext_is_synth(u, cut)) {
+            cut++;
+            cutc++;
+        }
         rem = rem > cutc ? rem - cutc : 0;
     }
     return ZK_OK;

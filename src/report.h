@@ -60,5 +60,7 @@ void zk__report_free(zk__report *r);
     500                   /* no passage is longer, except an                   \
                              unbreakable sentence */
 #define ZK_PASSAGE_MIN 30 /* shorter fragments join a neighbour */
+/* characters a window cut inside a run without any break repeats */
+#define ZK_PASSAGE_OVERLAP 16
 
 #endif

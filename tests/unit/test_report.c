@@ -564,7 +564,8 @@ static void test_windows(void **state)
     assert_int_equal(total, 840);
     done(&p);
 
-    /* one sentence of 1200 characters: cut after ZK_PASSAGE_MAX */
+    /* one sentence of 1200 characters: cut after ZK_PASSAGE_MAX, and the
+     * next window repeats the last ZK_PASSAGE_OVERLAP characters */
     for (i = n = 0; i < 1200; i++)
         n += (size_t)sprintf(s + n, "%s", i % 2 ? "政" : "策");
     p = parse_str(s, ZK_FORMAT_TEXT, NULL);
@@ -572,7 +573,9 @@ static void test_windows(void **state)
     assert_int_equal(chars(p.r->passages[0].text, p.r->passages[0].text_len),
                      ZK_PASSAGE_MAX);
     assert_int_equal(chars(p.r->passages[2].text, p.r->passages[2].text_len),
-                     200);
+                     200 + 2 * ZK_PASSAGE_OVERLAP);
+    assert_int_equal(p.r->passages[1].start,
+                     p.r->passages[0].end - 3 * ZK_PASSAGE_OVERLAP);
     done(&p);
 
     /* short pieces join within a section, never across a heading */
