@@ -1,10 +1,9 @@
-/* fuzz_seg.c - libFuzzer target: the segmenter in every mode must accept any
- * bytes, and in precise and search mode its tokens must tile the input. */
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <zhiku/zhiku.h>
+/* fuzz_seg.c - fuzz target: the segmenter in every mode must accept any
+ * bytes, and in precise and search mode its tokens must tile the input.
+ *
+ * Input: one byte of options (its value modulo 3 the mode, bit 2 HMM, bit 3
+ * normalisation), then the text. */
+#include "fuzz_util.h"
 
 static zk_dict *dict;
 static zk_seg *seg;
@@ -19,22 +18,20 @@ static int on_token(const zk_token *t, void *payload)
 {
     check *c = payload;
 
-    if (t->end > c->len || t->start >= t->end || t->len == 0)
-        __builtin_trap();
+    FZ_CHECK(t->end <= c->len && t->start < t->end && t->len > 0);
     if (c->mode == ZK_SEG_FULL || (t->flags & ZK_TOKEN_COLOCATED))
         return 0;
     if (c->normalize) {
         /* several tokens may come from the expansion of one character (NFKC
          * maps ½ to 1⁄2): they share its range, so starts only never go
          * back */
-        if (t->start < c->pos)
-            __builtin_trap();
+        FZ_CHECK(t->start >= c->pos);
         c->pos = t->start;
         c->end = t->end > c->end ? t->end : c->end;
         return 0;
     }
-    if (t->start != c->pos || memcmp(c->data + t->start, t->text, t->len))
-        __builtin_trap();
+    FZ_CHECK(t->start == c->pos &&
+             memcmp(c->data + t->start, t->text, t->len) == 0);
     c->pos = t->end;
     return 0;
 }
@@ -45,8 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check c;
 
     if (dict == NULL) {
-        if (zk_dict_open(&dict, NULL) != ZK_OK || zk_seg_new(&seg, dict))
-            abort();
+        FZ_CHECK(zk_dict_open(&dict, NULL) == ZK_OK);
+        FZ_CHECK(zk_seg_new(&seg, dict) == ZK_OK);
     }
     if (size == 0)
         return 0;
@@ -58,13 +55,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     c.len = size - 1;
     c.mode = o.mode;
     c.normalize = o.normalize;
-    if (zk_seg_cut(seg, (const char *)data + 1, size - 1, &o, on_token, &c) !=
-        ZK_OK)
-        __builtin_trap();
-    if (o.mode != ZK_SEG_FULL && !o.normalize && c.pos != size - 1)
-        __builtin_trap();
-    if (o.mode != ZK_SEG_FULL && o.normalize && size > 1 && c.end != size - 1)
-        __builtin_trap();
+    FZ_CHECK(zk_seg_cut(seg, (const char *)data + 1, size - 1, &o, on_token,
+                        &c) == ZK_OK);
+    if (o.mode != ZK_SEG_FULL && !o.normalize)
+        FZ_CHECK(c.pos == size - 1);
+    if (o.mode != ZK_SEG_FULL && o.normalize && size > 1)
+        FZ_CHECK(c.end == size - 1);
     (void)zk_seg_split_point((const char *)data + 1, size - 1);
     return 0;
 }

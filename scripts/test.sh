@@ -7,7 +7,8 @@
 #      (pkg-config and CMake) and the Python module tested on it
 #   3. ASan + UBSan (clang), full ctest suite
 #   4. valgrind memcheck over the unit tests (no leaks, no errors)
-#   5. the libFuzzer targets, briefly (ZK_FUZZ_SECONDS, default 30 each)
+#   5. the libFuzzer targets, briefly (ZK_FUZZ_SECONDS, default 30 each;
+#      docs/fuzzing.md)
 # Build trees go to build-test-*/ (ignored by git). Run from anywhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,7 +51,7 @@ mkdir -p build-test-asan
 build build-test-asan clang clang++ -DZK_SANITIZE=address,undefined \
     -DZK_FUZZ=ON
 (cd build-test-asan &&
-    ZK_CRASH_KILLS=6 \
+    ZK_CRASH_KILLS=6 ZK_CONCURRENT_QUERIES=1000 \
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --output-on-failure -j "$jobs")
@@ -68,24 +69,24 @@ if grep -q "Defects:" build-test-gcc/memcheck.log; then
 fi
 
 step "fuzzing, ${fuzz_seconds}s per target"
+# seeds: slices of real text from the shared corpus, made fresh (not kept in
+# git); the committed regression inputs of tests/data/fuzz are read too
 seeds=build-test-asan/fuzz-seeds
-mkdir -p "$seeds"
-# seeds: slices of real text from the shared corpus (not copied into git)
-i=0
-while IFS= read -r -d '' f; do
-    head -c 2000 "$f" > "$seeds/seed$i"
-    i=$((i + 1))
-done < <(find ../shared/corpus/seed ../shared/seg-eval/pku_test.utf8 \
-    ../shared/corpus/laws-regulations ../shared/corpus/gov-work-reports \
-    -type f \( -name '*.txt' -o -name '*.md' -o -name '*.utf8' \) -print0 |
-    sort -z | head -z -n 24)
+rm -rf "$seeds"
+fuzz/seeds.sh ../shared "$seeds"
 for target in build-test-asan/fuzz/fuzz_*; do
     [ -x "$target" ] || continue
-    echo "fuzzing $(basename "$target")"
+    name=${target##*/fuzz_}
+    mkdir -p "$seeds/corpus-$name"
+    echo "fuzzing $name"
     ZHIKU_DICT=$root/build-test-asan/share/zhiku/jieba.zkd \
+        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         "$target" -max_total_time="$fuzz_seconds" -max_len=4096 \
-        -artifact_prefix=build-test-asan/ \
-        -print_final_stats=1 "$seeds" 2>&1 | tail -4
+        -dict="$seeds/$name.dict" -artifact_prefix=build-test-asan/ \
+        -print_final_stats=1 \
+        "$seeds/corpus-$name" "$seeds/$name" "tests/data/fuzz/$name" \
+        2>&1 | tail -4
 done
 
 echo

@@ -44,6 +44,8 @@ int zk__rtext_append(zk__rtext *t, const zk__rtext *from_t, size_t from,
 size_t zk__rtext_src(const zk__rtext *t, size_t off);
 /* Source offset just past output bytes [.., end), end > 0. */
 size_t zk__rtext_src_end(const zk__rtext *t, size_t end);
+/* Is output byte `off` one the parser made up? */
+int zk__rtext_is_synth(const zk__rtext *t, size_t off);
 
 /* Character classes. */
 int zk__rc_space(uint32_t c);  /* any blank, including U+3000, NBSP, \n */

@@ -16,8 +16,10 @@
  * that follow, looking a few bytes ahead where an entity or an escape
  * makes them differ; blanks match only in place, so the alignment never
  * drifts to a later one. Every search is bounded, so the walk stays
- * linear on any input. A character the source spells otherwise (中 for
- * &#20013;) maps to where its spelling starts.
+ * linear on any input, and stays within the source lines of the block
+ * being read, so that a character the source spells otherwise (中 for
+ * &#20013;) is never matched in another block: it maps to where its
+ * spelling starts.
  *
  * Out of memory: every allocation here is checked and freed on every
  * path, but cmark's own allocator aborts when memory runs out (its
@@ -55,6 +57,7 @@ typedef struct md {
     size_t lead;
     cmark_node *title;
     size_t cursor; /* source offset after the last mapped character */
+    size_t lo, hi; /* source lines of the leaf block being read */
     size_t *nul;   /* offsets of NUL bytes in the body, usually none */
     size_t n_nul;
 } md;
@@ -77,10 +80,11 @@ static size_t nuls_before(const md *m, size_t off)
 
 /* Source offset of cmark's (line, column), or SIZE_MAX. cmark counts
  * columns after turning each NUL into the three bytes of U+FFFD, so two
- * columns come off for every NUL before the spot on its line. */
+ * columns come off for every NUL before the spot on its line (NULs of
+ * later lines do not count, however far the column points). */
 static size_t offset(const md *m, int line, int col)
 {
-    size_t l, base, at, k0, k;
+    size_t l, base, end, at, k0, k;
 
     if (line < 1 || col < 1)
         return SIZE_MAX;
@@ -88,14 +92,16 @@ static size_t offset(const md *m, int line, int col)
     if (l < 1 || l > m->src->n_lines)
         return SIZE_MAX;
     base = m->src->line[l - 1];
+    end = l < m->src->n_lines ? m->src->line[l] : m->src->len;
     at = base + (size_t)col - 1;
     if (m->n_nul > 0) {
         k0 = nuls_before(m, base);
         for (;;) {
             size_t t;
 
-            k = nuls_before(m, at) - k0;
-            t = base + (size_t)col - 1 - (2 * k < (size_t)col ? 2 * k : 0);
+            k = nuls_before(m, at < end ? at : end) - k0;
+            t = base + (size_t)col - 1 -
+                (2 * k < (size_t)col ? 2 * k : (size_t)col - 1);
             if (t >= at)
                 break;
             at = t;
@@ -122,6 +128,18 @@ static size_t node_end(const md *m, cmark_node *n)
     return o < m->src->len ? o + 1 : m->src->len;
 }
 
+/* Confine the alignment to the source lines that `node` spans. */
+static void set_bounds(md *m, cmark_node *node)
+{
+    const zk__rsrc *src = m->src;
+    size_t a = node_start(m, node), b = node_end(m, node);
+    uint32_t first = zk__rsrc_line(src, a);
+    uint32_t last = zk__rsrc_line(src, b > a ? b - 1 : a);
+
+    m->lo = src->line[first - 1];
+    m->hi = last < src->n_lines ? src->line[last] : src->len;
+}
+
 /*
  * Where does lit[0..n) start in the source, near `at`? cmark's columns
  * are sometimes a little off (after a NUL, on a lazy line of a quote, for
@@ -142,8 +160,8 @@ static size_t anchor(const md *m, const char *lit, size_t n, size_t at)
     want = n < MD_ANCHOR ? n : MD_ANCHOR;
     if (want == 0 || (at + want <= len && memcmp(s + at, lit, want) == 0))
         return at;
-    lo = at > MD_LOOKBACK ? at - MD_LOOKBACK : 0;
-    hi = at + MD_LOOKAHEAD < len ? at + MD_LOOKAHEAD : len;
+    lo = at > m->lo + MD_LOOKBACK ? at - MD_LOOKBACK : m->lo;
+    hi = at + MD_LOOKAHEAD < m->hi ? at + MD_LOOKAHEAD : m->hi;
     for (k = lo; k < hi; k++) {
         for (j = 0; j < want && k + j < len && s[k + j] == lit[j]; j++)
             ;
@@ -172,6 +190,10 @@ static int put(md *m, zk__rtext *t, const char *lit, size_t n, size_t guess,
     uint32_t c;
 
     cur = guess <= len ? guess : m->cursor;
+    if (cur < m->lo)
+        cur = m->lo;
+    if (cur > m->hi)
+        cur = m->hi;
     cur = anchor(m, lit, n, cur);
     if (!html && cur + n <= len && memcmp(s + cur, lit, n) == 0) {
         /* the usual case: the node's text is the source's, verbatim */
@@ -191,7 +213,7 @@ static int put(md *m, zk__rtext *t, const char *lit, size_t n, size_t guess,
             /* blanks are everywhere: match them here or nowhere, so the
              * alignment cannot jump to a later one. cmark gives \n for
              * \r and \r\n, U+FFFD for NUL, and may turn tabs to spaces. */
-            if (cur < len &&
+            if (cur < m->hi &&
                 (s[cur] == lit[i] || (c == '\n' && s[cur] == '\r') ||
                  (c == ' ' && s[cur] == '\t') ||
                  (c == 0xFFFD && s[cur] == '\0'))) {
@@ -201,7 +223,7 @@ static int put(md *m, zk__rtext *t, const char *lit, size_t n, size_t guess,
                     cur++;
             }
         } else {
-            for (k = cur; k <= cur + MD_LOOKAHEAD && k + l <= len; k++) {
+            for (k = cur; k <= cur + MD_LOOKAHEAD && k + l <= m->hi; k++) {
                 if (memcmp(s + k, lit + i, l) == 0) {
                     pos = k;
                     break;
@@ -340,6 +362,7 @@ static int literal_block(md *m, cmark_node *node, int html)
     }
     zk__rtext_clear(&m->raw);
     zk__rtext_clear(&m->lines);
+    set_bounds(m, node);
     rc = put(m, &m->raw, lit, n, guess, html);
     if (rc == ZK_OK)
         rc = add_lines(&m->lines, &m->raw);
@@ -478,6 +501,7 @@ static int walk(md *m, cmark_node *doc)
                 zk__rtext_clear(&m->raw);
                 m->lead_state = 0;
                 m->lead = 0;
+                set_bounds(m, node);
             } else {
                 rc = leaf_end(m, node);
             }
@@ -532,7 +556,8 @@ int zk__rmd_read(zk__rctx *c, const zk__rsrc *src, size_t body,
     m.c = c;
     m.src = src;
     m.body_line = body_line;
-    m.cursor = body;
+    m.cursor = m.lo = body;
+    m.hi = src->len;
     for (p = memchr(src->s + body, '\0', src->len - body); p != NULL;
          p = memchr(p + 1, '\0', (size_t)(src->s + src->len - p - 1))) {
         size_t *q = realloc(m.nul, (m.n_nul + 1) * sizeof(size_t));

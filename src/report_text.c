@@ -152,6 +152,11 @@ size_t zk__rtext_src_end(const zk__rtext *t, size_t end)
     return r->synth ? r->src : r->src + (end - 1 - r->out) + 1;
 }
 
+int zk__rtext_is_synth(const zk__rtext *t, size_t off)
+{
+    return t->n_runs > 0 && off < t->len && t->runs[run_at(t, off)].synth;
+}
+
 /* ---- character classes ------------------------------------------------ */
 
 int zk__rc_space(uint32_t c)
