@@ -1577,6 +1577,8 @@ int zk_index_add_report(zk_index *ix, const zk_report_input *in,
     if (ix == NULL || in == NULL || in->path == NULL ||
         (in->text == NULL && in->len != 0))
         return zk__error(ZK_EINVAL, "zk_index_add_report: NULL argument");
+    if (in->path[0] == '\0')
+        return zk__error(ZK_EINVAL, "zk_index_add_report: empty path");
     if (in->version != ZK_REPORT_INPUT_VERSION)
         return zk__error(ZK_EINVAL, "zk_report_input version %u unknown",
                          in->version);

@@ -324,6 +324,11 @@ static void test_bad_encoding(void **state)
     path_in(path, sizeof(path), "index");
     assert_int_equal(zk_index_open(&ix, path, NULL), ZK_OK);
     assert_int_equal(zk_index_info_get(&before, ix), ZK_OK);
+    in.path = "";
+    in.text = "正文";
+    in.len = strlen(in.text);
+    assert_int_equal(zk_index_add_report(ix, &in, &n), ZK_EINVAL);
+    assert_message_has("path");
     in.path = "memory/bad";
     in.text = bad_utf8;
     in.len = sizeof(bad_utf8) - 1;
