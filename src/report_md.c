@@ -128,16 +128,26 @@ static size_t node_end(const md *m, cmark_node *n)
     return o < m->src->len ? o + 1 : m->src->len;
 }
 
-/* Confine the alignment to the source lines that `node` spans. */
+/* Confine the alignment to the source lines that `node` spans (by cmark's
+ * line numbers: its columns can be 0 or off, its lines are right). */
 static void set_bounds(md *m, cmark_node *node)
 {
     const zk__rsrc *src = m->src;
-    size_t a = node_start(m, node), b = node_end(m, node);
-    uint32_t first = zk__rsrc_line(src, a);
-    uint32_t last = zk__rsrc_line(src, b > a ? b - 1 : a);
+    int first = cmark_node_get_start_line(node);
+    int last = cmark_node_get_end_line(node);
+    size_t a, b;
 
-    m->lo = src->line[first - 1];
-    m->hi = last < src->n_lines ? src->line[last] : src->len;
+    m->lo = 0;
+    m->hi = src->len;
+    if (first < 1 || last < first)
+        return;
+    a = m->body_line + (size_t)first - 1;
+    b = m->body_line + (size_t)last - 1;
+    if (a < 1 || a > src->n_lines)
+        return;
+    m->lo = src->line[a - 1];
+    if (b < src->n_lines)
+        m->hi = src->line[b];
 }
 
 /*
