@@ -13,12 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cmocka.h>
-#include <zhiku/zhiku.h>
-
-#ifndef ZK_SHARED_DIR
-#error "ZK_SHARED_DIR must point at ../shared"
-#endif
+#include "../unit/testutil.h" /* cmocka, <zhiku/zhiku.h>, tu_slurp() */
 
 #define SEED ZK_SHARED_DIR "/corpus/seed/bz25yb108-city-quality-ip.md"
 #define REPORT_2024                                                            \
@@ -29,26 +24,6 @@ static char workdir[] = "/tmp/zhiku-api-XXXXXX";
 static void path_in(char *buf, size_t size, const char *name)
 {
     snprintf(buf, size, "%s/%s", workdir, name);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    if (f == NULL)
-        fail_msg("cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
 }
 
 static void assert_message_has(const char *needle)
@@ -154,7 +129,7 @@ static void test_build(void **state)
     zk_report_input in = ZK_REPORT_INPUT_INIT;
     zk_index_info info;
     size_t n_seed = 0, n_2024 = 0, len;
-    char *text = slurp(REPORT_2024, &len);
+    char *text = tu_slurp(REPORT_2024, &len);
 
     (void)state;
     path_in(path, sizeof(path), "index");
