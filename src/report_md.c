@@ -150,17 +150,30 @@ static void set_bounds(md *m, cmark_node *node)
         m->hi = src->line[b];
 }
 
+/* The first source byte the next character may map to: within the block's
+ * lines, and not before what the block mapped so far (its text nodes come
+ * in source order, so passages cut from it stay in reading order even where
+ * cmark's positions are off). */
+static size_t lowest(const md *m)
+{
+    size_t f = m->cursor > m->lo ? m->cursor : m->lo;
+
+    return f < m->hi ? f : m->hi;
+}
+
 /*
  * Where does lit[0..n) start in the source, near `at`? cmark's columns
  * are sometimes a little off (after a NUL, on a lazy line of a quote, for
  * an unmatched ``` run), so when the text is not at `at`, the spot from
- * MD_LOOKBACK bytes before to MD_LOOKAHEAD after that shares the longest
- * prefix with it wins, the nearest on a tie.
+ * MD_LOOKBACK bytes before (but not before lowest()) to MD_LOOKAHEAD after
+ * (but within the block) that shares the longest prefix with it wins, the
+ * nearest on a tie.
  */
 static size_t anchor(const md *m, const char *lit, size_t n, size_t at)
 {
     const char *s = m->src->s;
-    size_t len = m->src->len, want, k, j, best = at, best_len = 0, lo, hi;
+    size_t len = m->src->len, want, k, j, best = at, best_len = 0, lo, hi,
+           low = lowest(m);
 
     /* anchor on the first non-blank: blanks match anywhere */
     while (n > 0 && (*lit == ' ' || *lit == '\t' || *lit == '\n')) {
@@ -170,7 +183,7 @@ static size_t anchor(const md *m, const char *lit, size_t n, size_t at)
     want = n < MD_ANCHOR ? n : MD_ANCHOR;
     if (want == 0 || (at + want <= len && memcmp(s + at, lit, want) == 0))
         return at;
-    lo = at > m->lo + MD_LOOKBACK ? at - MD_LOOKBACK : m->lo;
+    lo = at > low + MD_LOOKBACK ? at - MD_LOOKBACK : low;
     hi = at + MD_LOOKAHEAD < m->hi ? at + MD_LOOKAHEAD : m->hi;
     for (k = lo; k < hi; k++) {
         for (j = 0; j < want && k + j < len && s[k + j] == lit[j]; j++)
@@ -200,8 +213,8 @@ static int put(md *m, zk__rtext *t, const char *lit, size_t n, size_t guess,
     uint32_t c;
 
     cur = guess <= len ? guess : m->cursor;
-    if (cur < m->lo)
-        cur = m->lo;
+    if (cur < lowest(m))
+        cur = lowest(m);
     if (cur > m->hi)
         cur = m->hi;
     cur = anchor(m, lit, n, cur);
