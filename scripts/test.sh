@@ -6,7 +6,9 @@
 #      prefix, with the example built against the installed package
 #      (pkg-config and CMake) and the Python module tested on it
 #   3. ASan + UBSan (clang), full ctest suite
-#   4. valgrind memcheck over the unit tests (no leaks, no errors)
+#   4. valgrind memcheck over the unit tests, and over the CLI, query-limit
+#      and fault suites with every zhiku process under valgrind (no leaks,
+#      no errors)
 #   5. the libFuzzer targets, briefly (ZK_FUZZ_SECONDS, default 30 each;
 #      docs/fuzzing.md)
 # Build trees go to build-test-*/ (ignored by git). Run from anywhere.
@@ -31,8 +33,9 @@ build() { # dir cc cxx extra-cmake-args...
 
 step "gcc build and tests"
 mkdir -p build-test-gcc
-build build-test-gcc gcc g++
-(cd build-test-gcc && ctest --output-on-failure -j "$jobs")
+build build-test-gcc gcc g++ -DZK_MEMCHECK_TESTS=ON
+# the memcheck_* tests (label memcheck) are the valgrind stage's
+(cd build-test-gcc && ctest --output-on-failure -j "$jobs" -LE '^memcheck')
 
 step "clang build and tests"
 mkdir -p build-test-clang
@@ -56,7 +59,7 @@ build build-test-asan clang clang++ -DZK_SANITIZE=address,undefined \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --output-on-failure -j "$jobs")
 
-step "valgrind memcheck (unit tests)"
+step "valgrind memcheck (unit tests, then the shell suites)"
 (cd build-test-gcc &&
     ctest -L unit -j "$jobs" -T memcheck --output-on-failure \
         --overwrite MemoryCheckCommandOptions="--leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 --track-origins=yes" \
@@ -67,6 +70,9 @@ if grep -q "Defects:" build-test-gcc/memcheck.log; then
     cat build-test-gcc/Testing/Temporary/MemoryChecker.*.log | head -60
     exit 1
 fi
+# the shell suites (CLIs, query limits, faults) with every zhiku process
+# they start under valgrind (tests/memcheck.sh)
+(cd build-test-gcc && ctest --output-on-failure -j "$jobs" -L '^memcheck$')
 
 step "fuzzing, ${fuzz_seconds}s per target"
 # seeds: slices of real text from the shared corpus, made fresh (not kept in

@@ -1388,7 +1388,7 @@ static int open_shards(zk_index *ix, int create, int rebuild)
 int zk_index_compact(zk_index *ix)
 {
     char names[ZK_MAX_SHARDS][32];
-    unsigned i;
+    unsigned i, made;
     int rc = ZK_OK;
 
     if (ix == NULL)
@@ -1409,11 +1409,13 @@ int zk_index_compact(zk_index *ix)
         if (rc == ZK_OK)
             rc = zk__store_compact(ix->shards[i], dir);
     }
+    made = i; /* names[0..made) are set, the last perhaps half written */
     /* 2. switch the stub to the copies in one atomic rename */
     if (rc == ZK_OK)
         rc = write_stub(ix->path, ix->n_shards, names);
     if (rc != ZK_OK) {
-        for (i = 0; i < ix->n_shards; i++) {
+        /* only the copies this call named: names[made..) are unset */
+        for (i = 0; i < made; i++) {
             char dir[PATH_MAX];
             snprintf(dir, sizeof(dir), "%s/%s", ix->path, names[i]);
             remove_dir(dir);
