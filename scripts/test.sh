@@ -6,8 +6,8 @@
 #      prefix, with the example built against the installed package
 #      (pkg-config and CMake) and the Python module tested on it
 #   3. ASan + UBSan (clang), full ctest suite
-#   4. valgrind memcheck over the unit tests, and over the CLI, query-limit
-#      and fault suites with every zhiku process under valgrind (no leaks,
+#   4. valgrind memcheck over the unit tests, and over the CLI, query-limit,
+#      and oracle suites with every zhiku process under valgrind (no leaks,
 #      no errors)
 #   5. the libFuzzer targets, briefly (ZK_FUZZ_SECONDS, default 30 each;
 #      docs/fuzzing.md)
@@ -70,7 +70,7 @@ if grep -q "Defects:" build-test-gcc/memcheck.log; then
     cat build-test-gcc/Testing/Temporary/MemoryChecker.*.log | head -60
     exit 1
 fi
-# the shell suites (CLIs, query limits, faults) with every zhiku process
+# the shell suites (CLIs, query limits, the oracle) with every zhiku process
 # they start under valgrind (tests/memcheck.sh)
 (cd build-test-gcc && ctest --output-on-failure -j "$jobs" -L '^memcheck$')
 
