@@ -267,22 +267,7 @@ int zk__store_commit(zk__store *s)
         s->in_txn = true;
         return ZK_OK;
     } catch (...) {
-        int rc = map_error("committing the index");
-        /* A failed commit ends Xapian's transaction but keeps its changes,
-         * which the next commit, close() or the destructor would try to
-         * write again. Drop them: the shard stays at its last commit, as
-         * the caller reports. (A transaction that is not flushed first
-         * writes nothing when it begins; cancelling it discards every
-         * change since the last commit.) */
-        try {
-            s->db.begin_transaction(false);
-            s->db.cancel_transaction();
-            s->db.begin_transaction(true);
-            s->in_txn = true;
-        } catch (...) {
-            /* nothing more to do here; the caller reports the failure */
-        }
-        return rc;
+        return map_error("committing the index");
     }
 }
 
