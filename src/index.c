@@ -613,10 +613,6 @@ static int add_common(builder *b, const job *j, const zk__report *rep)
         snprintf(buf, sizeof(buf), "%s%04d", ZK_P_YEAR, rep->year);
         rc = zk__xdoc_boolean(b->doc, buf, strlen(buf));
     }
-    if (rc == ZK_OK)
-        rc = zk__xdoc_value(b->doc, ZK_SLOT_REPORT, j->id, 16);
-    if (rc == ZK_OK && rep->date != NULL)
-        rc = zk__xdoc_value(b->doc, ZK_SLOT_DATE, rep->date, strlen(rep->date));
     return rc;
 }
 
@@ -642,7 +638,6 @@ static size_t trail_bytes(const char *s, int *cut)
 static int build_passage(builder *b, const job *j, const zk__report *rep,
                          const zk__passage *p, sbuf *data)
 {
-    char num[16];
     int cut, rc = zk__xdoc_new(&b->doc);
     size_t tlen = trail_bytes(p->trail, &cut);
 
@@ -666,9 +661,6 @@ static int build_passage(builder *b, const job *j, const zk__report *rep,
         rc = cut_into(b, b->norm.text, b->norm.len, word_cb);
     if (rc == ZK_OK)
         rc = add_literals(b, b->norm.text, b->norm.len, 1);
-    snprintf(num, sizeof(num), "%010u", (unsigned)p->ordinal);
-    if (rc == ZK_OK)
-        rc = zk__xdoc_value(b->doc, ZK_SLOT_ORDINAL, num, 10);
     /* data: the passage record */
     if (rc == ZK_OK) {
         char head[160];
@@ -707,8 +699,6 @@ static int build_record(builder *b, const job *j, const zk__report *rep,
     rc = zk__xdoc_boolean(b->doc, num, strlen(num));
     if (rc == ZK_OK)
         rc = zk__xdoc_boolean(b->doc, ZK_T_RECORD, 2);
-    if (rc == ZK_OK)
-        rc = zk__xdoc_value(b->doc, ZK_SLOT_REPORT, j->id, 16);
     data->n = 0;
     /* title words, for ranking passages of reports whose title matches */
     if (rc == ZK_OK && rep != NULL && rep->title != NULL) {
@@ -766,9 +756,6 @@ static int build_record(builder *b, const job *j, const zk__report *rep,
             rc = sb_field(data, "abstract", rep->abstract);
         if (rc == ZK_OK)
             rc = sb_field(data, "docno", rep->docno);
-        if (rc == ZK_OK && rep->date != NULL)
-            rc = zk__xdoc_value(b->doc, ZK_SLOT_DATE, rep->date,
-                                strlen(rep->date));
     }
     if (rc == ZK_OK)
         rc = zk__xdoc_data(b->doc, data->p, data->n);
@@ -2076,7 +2063,6 @@ static int refresh_record(zk_index *ix, result *r)
 {
     refresh_ctx c;
     char term[32];
-    char *date;
     zk__xdoc *d = NULL;
     size_t at;
     int rc;
@@ -2096,12 +2082,6 @@ static int refresh_record(zk_index *ix, result *r)
         rc = zk__xdoc_boolean(d, term, strlen(term));
     if (rc == ZK_OK)
         rc = zk__xdoc_boolean(d, ZK_T_RECORD, 2);
-    if (rc == ZK_OK)
-        rc = zk__xdoc_value(d, ZK_SLOT_REPORT, r->job->id, 16);
-    date = zk__record_field(c.data.p, c.data.n, "date");
-    if (rc == ZK_OK && date != NULL)
-        rc = zk__xdoc_value(d, ZK_SLOT_DATE, date, strlen(date));
-    free(date);
     if (rc == ZK_OK)
         rc = zk__xdoc_data(d, c.data.p, c.data.n);
     free(c.data.p);

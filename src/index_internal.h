@@ -21,10 +21,10 @@
 #define ZK_T_PASSAGE "XP" /* boolean: every passage */
 #define ZK_T_RECORD "XR"  /* boolean: every report record */
 
-/* Value slots. */
-#define ZK_SLOT_REPORT 0  /* report id (collapse key) */
-#define ZK_SLOT_DATE 1    /* "YYYY-MM-DD" prefix, sortable */
-#define ZK_SLOT_ORDINAL 2 /* passage ordinal, "%010u" */
+/* No value slots: nothing reads them (report, date and ordinal are in the
+ * document data), and Xapian 1.4.22 writes value chunks from a destructor
+ * during commit, so a write that fails there (disk full) ends the process
+ * in std::terminate instead of raising an error. */
 
 /* Metadata keys. */
 #define ZK_META_SCHEMA "zhiku.schema"

@@ -25,7 +25,6 @@ int zk__xdoc_posting(zk__xdoc *d, const char *term, size_t len, uint32_t pos);
 int zk__xdoc_term(zk__xdoc *d, const char *term, size_t len, uint32_t wdf);
 /* A filter term: wdf 0, so it does not count in the document length. */
 int zk__xdoc_boolean(zk__xdoc *d, const char *term, size_t len);
-int zk__xdoc_value(zk__xdoc *d, unsigned slot, const char *val, size_t len);
 int zk__xdoc_data(zk__xdoc *d, const char *data, size_t len);
 
 /* ---- the writable index ---- */
@@ -110,8 +109,6 @@ int zk__reader_has(zk__reader *r, const char *term, size_t len,
                    const uint32_t *ids, size_t n, unsigned char *has);
 /* A document's data; *out malloc'ed. ZK_ENOTFOUND if there is none. */
 int zk__reader_data(zk__reader *r, uint32_t id, char **out, size_t *len);
-/* Value `slot` of document `id`; *out malloc'ed ("" if unset). */
-int zk__reader_value(zk__reader *r, uint32_t id, unsigned slot, char **out);
 
 #ifdef __cplusplus
 }

@@ -139,16 +139,6 @@ int zk__xdoc_boolean(zk__xdoc *d, const char *term, size_t len)
     }
 }
 
-int zk__xdoc_value(zk__xdoc *d, unsigned slot, const char *val, size_t len)
-{
-    try {
-        d->doc.add_value(slot, std::string(val, len));
-        return ZK_OK;
-    } catch (...) {
-        return map_error("document");
-    }
-}
-
 int zk__xdoc_data(zk__xdoc *d, const char *data, size_t len)
 {
     try {
@@ -515,19 +505,6 @@ int zk__reader_data(zk__reader *r, uint32_t id, char **out, size_t *len)
     try {
         std::string d = r->db.get_document(id).get_data();
         return copy_out(d, out, len);
-    } catch (const Xapian::DocNotFoundError &) {
-        return zk__error(ZK_ENOTFOUND, "document %u is gone", (unsigned)id);
-    } catch (...) {
-        return map_error("reading the index");
-    }
-}
-
-int zk__reader_value(zk__reader *r, uint32_t id, unsigned slot, char **out)
-{
-    *out = NULL;
-    try {
-        std::string v = r->db.get_document(id).get_value(slot);
-        return copy_out(v, out, NULL);
     } catch (const Xapian::DocNotFoundError &) {
         return zk__error(ZK_ENOTFOUND, "document %u is gone", (unsigned)id);
     } catch (...) {

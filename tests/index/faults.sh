@@ -123,7 +123,7 @@ finish() { # NAME INDEX BATCH REFSTATE: a normal rerun completes the job
 fsize_run() { # NAME INDEX ARGS...: zhiku-index under the limit
     local name=$1 ix=$2 kb
     shift 2
-    kb=$(($(find "$ix" -type f -printf '%s\n' | sort -n | tail -1) / 1024 + 1536))
+    kb=$(($(find "$ix" -type f -printf '%s\n' | sort -n | tail -1) / 1024 + ${room:-1536}))
     (
         trap '' XFSZ
         ulimit -f "$kb"
@@ -157,6 +157,25 @@ for q in 城市品质 社保缴费 新冠肺炎 退税减税; do
         "$(grep -aA1 "^$q:" <<<"$st")"
 done
 finish efbig-batches "$ix" big "$work/ref-big.state"
+
+# the same with the disk full at other points: writes then fail in
+# different places of the run, among them inside a commit (where
+# Xapian 1.4.22 wrote value chunks from a destructor, so that a failed
+# write there ended the process in std::terminate). Each time: exit 3,
+# no abort, the base intact
+for room in 256 512 768 1024 1280 1792 2048 2560; do
+    ix=$(fresh "efbig-$room")
+    fsize_run "efbig-$room" "$ix" --batch-mb=1 "$work/big"
+    code=$?
+    check "efbig-$room: exit status 3" 3 "$code"
+    [ "$code" = 3 ] || head -c 400 "$work/efbig-$room.err"
+    st=$(state "$ix")
+    for q in 城市品质 社保缴费; do
+        check "efbig-$room: '$q' as before" "$(grep -aA1 "^$q:" "$work/base.state")" \
+            "$(grep -aA1 "^$q:" <<<"$st")"
+    done
+done
+unset room
 
 # the compaction after a complete update fails (the index folder, where
 # the compacted copies go, is read-only; its shards and lock are not): the
