@@ -209,7 +209,6 @@ struct zk_index {
     char *path;
     zk__store *shards[ZK_MAX_SHARDS]; /* a report lives in one shard */
     char names[ZK_MAX_SHARDS][32];    /* their folders, from the stub */
-    char prev[ZK_MAX_SHARDS][32];     /* the folders before a compaction */
     unsigned n_shards;
     int lock_fd;            /* zhiku's writer lock, or -1 */
     pthread_mutex_t rec_mu; /* guards recs while shard writers run */
@@ -1243,10 +1242,10 @@ static void remove_dir(const char *dir)
     rmdir(dir);
 }
 
-/* Shard folders the stub does not list: the generation before the last
- * compaction (kept a while for searchers that read the old stub), or left
- * by a compaction that a crash interrupted. Only the writer, holding the
- * lock, removes them. */
+/* Shard folders the stub does not list: left by a compaction that a crash
+ * interrupted (its half-written copies, or the shards it had switched away
+ * from but not yet removed). Only the writer, holding the lock, removes
+ * them. */
 static void remove_stray_shards(zk_index *ix)
 {
     DIR *d = opendir(ix->path);
@@ -1261,8 +1260,7 @@ static void remove_stray_shards(zk_index *ix)
         if (strncmp(e->d_name, "shard", 5) != 0)
             continue;
         for (i = 0; i < ix->n_shards; i++)
-            listed |= strcmp(ix->names[i], e->d_name) == 0 ||
-                      strcmp(ix->prev[i], e->d_name) == 0;
+            listed |= strcmp(ix->names[i], e->d_name) == 0;
         if (listed)
             continue;
         snprintf(dir, sizeof(dir), "%s/%s", ix->path, e->d_name);
@@ -1380,7 +1378,7 @@ int zk_index_compact(zk_index *ix)
 
     if (ix == NULL)
         return zk__error(ZK_EINVAL, "zk_index_compact: NULL index");
-    /* the generation before the current one goes now */
+    /* what an interrupted compaction left */
     remove_stray_shards(ix);
     /* 1. commit, and write a compacted copy of each shard beside it */
     for (i = 0; rc == ZK_OK && i < ix->n_shards; i++) {
@@ -1409,17 +1407,20 @@ int zk_index_compact(zk_index *ix)
         }
         return rc;
     }
-    /* 3. write to the copies from now on. The old shards stay until the
-     * next compaction or writer (remove_stray_shards), so that a searcher
-     * that read the old stub a moment ago can still open them */
+    /* 3. write to the copies from now on, and remove the shards they
+     * replace. A searcher reading those keeps its open files; one that
+     * read the old stub but finds the shards gone (opening, or reopening
+     * for a newer revision) reads the stub again (search.c). */
     for (i = 0; rc == ZK_OK && i < ix->n_shards; i++) {
-        char dir[PATH_MAX];
+        char dir[PATH_MAX], old[PATH_MAX];
         zk__store_free(ix->shards[i]);
         ix->shards[i] = NULL;
-        memcpy(ix->prev[i], ix->names[i], sizeof(ix->names[i]));
+        snprintf(old, sizeof(old), "%s/%s", ix->path, ix->names[i]);
         memcpy(ix->names[i], names[i], sizeof(names[i]));
         snprintf(dir, sizeof(dir), "%s/%s", ix->path, ix->names[i]);
         rc = zk__store_open(&ix->shards[i], dir, 0);
+        if (rc == ZK_OK)
+            remove_dir(old);
     }
     return rc;
 }

@@ -468,28 +468,56 @@ static int follow_compaction(zk_searcher *s)
     return refresh_stats(s);
 }
 
-/* Bytes of the files in the shard directories the stub lists. */
+/* Move to the latest commit: 1 if what is read changed, 0 if not, or an
+ * error. A compaction removes the shards it replaced, so when reopening
+ * them fails because the stub has switched, read the new shards. */
+static int reopen_reader(zk_searcher *s)
+{
+    zk__reader *before = s->rd;
+    int frc, rc = zk__reader_reopen(s->rd);
+
+    if (rc >= 0)
+        return rc;
+    frc = follow_compaction(s);
+    if (frc != ZK_OK)
+        return frc;
+    return s->rd != before ? 1 : rc;
+}
+
+/* Bytes of the files in the shard directories the stub lists. A
+ * compaction may switch the stub and remove the shards it listed while we
+ * count them: then count the new ones. */
 static int shards_size(const zk_searcher *s, uint64_t *out)
 {
     char stub[PATH_MAX], line[256];
-    FILE *f;
-    int rc = ZK_OK;
+    int attempt, rc = ZK_OK;
 
-    *out = 0;
     snprintf(stub, sizeof(stub), "%s/%s", s->path, ZK_STUB_NAME);
-    f = fopen(stub, "r");
-    if (f == NULL)
-        return zk__error(ZK_EIO, "%s: %s", stub, strerror(errno));
-    while (rc == ZK_OK && fgets(line, sizeof(line), f) != NULL) {
-        char name[200], dir[PATH_MAX];
-        uint64_t n = 0;
-        if (sscanf(line, "%*s %199s", name) != 1) /* "glass shard0.g1" */
-            continue;
-        snprintf(dir, sizeof(dir), "%s/%s", s->path, name);
-        rc = zk__store_size(dir, &n);
-        *out += n;
+    for (attempt = 0; attempt < 10; attempt++) {
+        struct stat was, now;
+        FILE *f = fopen(stub, "r");
+        if (f == NULL)
+            return zk__error(ZK_EIO, "%s: %s", stub, strerror(errno));
+        *out = 0;
+        rc = ZK_OK;
+        if (fstat(fileno(f), &was) != 0) {
+            rc = zk__error(ZK_EIO, "%s: %s", stub, strerror(errno));
+            fclose(f);
+            return rc;
+        }
+        while (rc == ZK_OK && fgets(line, sizeof(line), f) != NULL) {
+            char name[200], dir[PATH_MAX];
+            uint64_t n = 0;
+            if (sscanf(line, "%*s %199s", name) != 1) /* "glass shard0.g1" */
+                continue;
+            snprintf(dir, sizeof(dir), "%s/%s", s->path, name);
+            rc = zk__store_size(dir, &n);
+            *out += n;
+        }
+        fclose(f);
+        if (rc == ZK_OK || stat(stub, &now) != 0 || now.st_ino == was.st_ino)
+            break; /* counted, or failed with the stub unchanged */
     }
-    fclose(f);
     return rc;
 }
 
@@ -505,7 +533,7 @@ int zk_searcher_info_get(zk_index_info *out, zk_searcher *s)
     for (attempt = 0; rc == ZK_OK || rc == ZK__EMODIFIED; attempt++) {
         /* the latest commit, read whole; retry if a writer replaces it */
         drop_records(s);
-        rc = zk__reader_reopen(s->rd);
+        rc = reopen_reader(s);
         if (rc >= 0)
             rc = refresh_stats(s);
         if (rc == ZK_OK)
@@ -1920,7 +1948,7 @@ int zk_searcher_query(zk_results **out, zk_searcher *s, const char *query,
     /* each query reads the latest commit */
     rc = follow_compaction(s);
     if (rc == ZK_OK) {
-        rc = zk__reader_reopen(s->rd);
+        rc = reopen_reader(s);
         if (rc > 0) {
             drop_records(s);
             rc = refresh_stats(s);
@@ -1946,7 +1974,7 @@ int zk_searcher_query(zk_results **out, zk_searcher *s, const char *query,
                 !res->q->items[k].negated)
                 res->info.n_terms++;
         drop_records(s);
-        rc = zk__reader_reopen(s->rd);
+        rc = reopen_reader(s);
         if (rc >= 0)
             rc = refresh_stats(s);
         if (rc != ZK_OK)
