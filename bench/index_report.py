@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import re
+import statistics
 import sys
 
 BEGIN = "<!-- index-bench:begin -->"
@@ -317,18 +318,34 @@ def build(r):
     # goals
     speed = z_rate / x_rate
     speed_own = z_own / x_own
+    # the pairs: zhiku, then the Xapian peer, N times; each pair's ratio
+    # of wall times (the peer's over zhiku's: zhiku's speed over its)
+    npairs = int(meta.get("pairs", "0") or 0)
+    pair_ratios = []
+    for k in range(1, npairs + 1):
+        pzw = r.time("pair%d-zhiku" % k)[0]
+        pxw = r.time("pair%d-xapian" % k)[0]
+        if pzw > 0:
+            pair_ratios.append(pxw / pzw)
+    paired = statistics.median(pair_ratios) if pair_ratios else None
     rss_mb = kib_mb(zrss)
     w("### Goals")
     w("")
     w("| goal | measured | |")
     w("|---|---|---|")
+    decisive = paired if paired is not None else speed
     w("| zhiku MB/s ≥ %.0f× the Xapian CJK n-gram peer's, same run | "
-      "%.2f× (%s vs %s MB/s by wall time; own timers: %.2f×; zhiku `-j 1`: "
+      "%s%.2f× (%s vs %s MB/s by wall time; own timers: %.2f×; zhiku `-j 1`: "
       "%s; by CPU time: %.2f×) | %s |"
-      % (SPEED_GOAL, speed, f2(z_rate), f2(x_rate), speed_own,
+      % (SPEED_GOAL,
+         "**%.2f×**, the median of %d pairs run in turn (%s); the runs "
+         "above: " % (paired, len(pair_ratios),
+                      ", ".join("%.2f×" % x for x in pair_ratios))
+         if paired is not None else "",
+         speed, f2(z_rate), f2(x_rate), speed_own,
          "%.2f×" % (x_rate and (mb(inp) / z1w) / x_rate) if has_j1
          else "not run", xcpu / zcpu if zcpu > 0 else 0.0,
-         met(speed >= SPEED_GOAL)))
+         met(decisive >= SPEED_GOAL)))
     w("| zhiku index size ≤ the Xapian peer's compacted size | %.1f MB vs "
       "%.1f MB (%s vs %s the text) | %s |"
       % (mb(zsize), mb(xcsize), times(zsize / inp), times(xcsize / inp),
@@ -429,6 +446,20 @@ def build(r):
                      "the MB/s by CPU time, are the steadier figures."
                      % " and ".join("%.2f s (%s)" % (x, label)
                                     for label, x in busy))
+    if pair_ratios:
+        notes.append("Pairs: after the runs in the table, zhiku-index into "
+                     "a fresh index and then the Xapian peer, %d times one "
+                     "after the other; a pair's ratio is the peer's wall "
+                     "seconds over zhiku's (%s s against %s s). The table's "
+                     "runs are minutes apart, and this machine's speed "
+                     "drifts over minutes; the runs of a pair share its "
+                     "load, so their median ratio is the figure the goal "
+                     "is judged on."
+                     % (len(pair_ratios),
+                        ", ".join("%.1f" % r.time("pair%d-xapian" % k)[0]
+                                  for k in range(1, len(pair_ratios) + 1)),
+                        ", ".join("%.1f" % r.time("pair%d-zhiku" % k)[0]
+                                  for k in range(1, len(pair_ratios) + 1))))
     notes.append("The peers' wall time includes reading and decoding the "
                  "exported passages: %.1f s for FTS5 and %.1f s for Xapian "
                  "(their \"own timer\" leaves it out)."

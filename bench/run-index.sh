@@ -3,7 +3,7 @@
 # FTS5 (trigram tokenizer) and Xapian's own CJK n-gram indexing, in one run
 # on this machine, on the same text.
 #
-#   bench/run-index.sh [--no-doc] [--no-j1] [--keep] [--work DIR] [--zhiku BIN] [CORPUS]
+#   bench/run-index.sh [--no-doc] [--no-j1] [--pairs N] [--keep] [--work DIR] [--zhiku BIN] [CORPUS]
 #
 # 1. Builds zhiku in Release (build-bench/) and indexes the whole corpus
 #    (default ../shared/corpus) into a fresh index, timed with
@@ -13,7 +13,11 @@
 #    (--no-j1 skips it).
 # 2. Exports the passages zhiku extracted (untimed) and has each peer index
 #    exactly those, each in its own process: bench/index_peers.py.
-# 3. Writes the results between the index-bench markers of
+# 3. Then N pairs (--pairs, default 3; 0 skips them): zhiku-index into a
+#    fresh index and the Xapian peer, one after the other, N times, so
+#    that each pair's ratio compares runs made under the same load (the
+#    machine's speed drifts over the minutes a single run of each takes).
+# 4. Writes the results between the index-bench markers of
 #    docs/benchmarks.md (bench/index_report.py); --no-doc prints them
 #    instead.
 #
@@ -31,6 +35,7 @@ PY=/usr/bin/python3
 TIME=/usr/bin/time
 write_doc=1
 j1=1
+pairs=3
 keep=0
 work=
 corpus=
@@ -41,9 +46,10 @@ while [ $# -gt 0 ]; do
     --no-doc) write_doc=0 ;;
     --keep) keep=1 ;;
     --no-j1) j1=0 ;;
+    --pairs) pairs=$2; shift ;;
     --work) work=$2; shift ;;
     --zhiku) zk=$2; shift ;;
-    -h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run-index.sh: unknown option $1" >&2; exit 2 ;;
     *) corpus=$1 ;;
     esac
@@ -216,6 +222,19 @@ du -sb "$work/xapian-ngram" | cut -f1 >"$res/xapian.size"
     xapian-compact "$work/xapian-ngram" "$work/xapian-ngram-compact" >"$res/xapian-compact.out" 2>&1
 du -sb "$work/xapian-ngram-compact" | cut -f1 >"$res/xapian-compact.size"
 rm -rf "$work/xapian-ngram" "$work/xapian-ngram-compact"
+
+# --------------------------------------------------------------- pairs
+for k in $(seq 1 "$pairs"); do
+    log "pair $k of $pairs: zhiku-index, then the Xapian peer"
+    rm -rf "$work/zk-pair"
+    timed "pair$k-zhiku" "$zk" -q -i "$work/zk-pair" "${args[@]}" || true
+    zhiku_ok "pair$k-zhiku"
+    rm -rf "$work/zk-pair"
+    timed "pair$k-xapian" "$PY" "$here/index_peers.py" xapian "$work/passages.jsonl" \
+        "$work/xapian-pair" || { cat "$res/pair$k-xapian.err" >&2; exit 1; }
+    rm -rf "$work/xapian-pair"
+done
+printf 'pairs\t%s\n' "$pairs" >>"$res/meta.tsv"
 
 printf 'loadavg_after\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$res/meta.tsv"
 printf 'finished\t%s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" >>"$res/meta.tsv"
