@@ -6,7 +6,7 @@
 #      prefix, with the example built against the installed package
 #      (pkg-config and CMake) and the Python module tested on it
 #   3. ASan + UBSan (clang), full ctest suite
-#   4. valgrind memcheck over the unit tests, and over the CLI, query-limit,
+#   4. valgrind memcheck over the unit tests and api_threads, and over the CLI, query-limit,
 #      and oracle suites with every zhiku process under valgrind (no leaks,
 #      no errors)
 #   5. the libFuzzer targets, briefly (ZK_FUZZ_SECONDS, default 30 each;
@@ -61,7 +61,7 @@ build build-test-asan clang clang++ -DZK_SANITIZE=address,undefined \
 
 step "valgrind memcheck (unit tests, then the shell suites)"
 (cd build-test-gcc &&
-    ctest -L unit -j "$jobs" -T memcheck --output-on-failure \
+    ctest -L '^(unit|valgrind)$' -j "$jobs" -T memcheck --output-on-failure \
         --overwrite MemoryCheckCommandOptions="--leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 --track-origins=yes" \
         > memcheck.log 2>&1) || { cat build-test-gcc/memcheck.log; exit 1; }
 grep -E "tests passed|Memory checking results|Defects" build-test-gcc/memcheck.log || true
