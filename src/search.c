@@ -390,6 +390,14 @@ static int refresh_stats(zk_searcher *s)
     return rc;
 }
 
+/* The same stub file as when `a` was taken: a compaction replaces it by a
+ * rename, so a new inode or time means new shards. */
+static int same_stub(const struct stat *a, const struct stat *b)
+{
+    return a->st_ino == b->st_ino && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
 /* Open the shards the stub lists. A writer's compaction may switch the
  * stub between our reading it and opening the shards: then read it again. */
 static int open_reader(zk_searcher *s, zk__reader **rd, struct stat *st)
@@ -405,9 +413,7 @@ static int open_reader(zk_searcher *s, zk__reader **rd, struct stat *st)
         rc = zk__reader_open(rd, s->path);
         if (rc == ZK_OK)
             return ZK_OK;
-        if (stat(stub, &after) != 0 || after.st_ino != st->st_ino ||
-            after.st_mtim.tv_sec != st->st_mtim.tv_sec ||
-            after.st_mtim.tv_nsec != st->st_mtim.tv_nsec)
+        if (stat(stub, &after) != 0 || !same_stub(&after, st))
             continue; /* switched under us: read it again */
         return rc;
     }
@@ -454,9 +460,7 @@ static int follow_compaction(zk_searcher *s)
     int rc;
 
     snprintf(stub, sizeof(stub), "%s/%s", s->path, ZK_STUB_NAME);
-    if (stat(stub, &st) != 0 || (st.st_ino == s->stub.st_ino &&
-                                 st.st_mtim.tv_sec == s->stub.st_mtim.tv_sec &&
-                                 st.st_mtim.tv_nsec == s->stub.st_mtim.tv_nsec))
+    if (stat(stub, &st) != 0 || same_stub(&st, &s->stub))
         return ZK_OK;
     rc = open_reader(s, &rd, &st);
     if (rc != ZK_OK)
@@ -515,7 +519,7 @@ static int shards_size(const zk_searcher *s, uint64_t *out)
             *out += n;
         }
         fclose(f);
-        if (rc == ZK_OK || stat(stub, &now) != 0 || now.st_ino == was.st_ino)
+        if (rc == ZK_OK || stat(stub, &now) != 0 || same_stub(&now, &was))
             break; /* counted, or failed with the stub unchanged */
     }
     return rc;
