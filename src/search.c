@@ -172,6 +172,10 @@ struct zk_searcher {
     uint32_t *by_shard[ZK_MAX_SHARDS]; /* indexes into reports */
     size_t n_by_shard[ZK_MAX_SHARDS];
     int records_loaded, all_loaded;
+    /* passage lengths looked up so far, by docid (0: not yet); like the
+     * records, kept until the revision read changes */
+    uint32_t *dlen;
+    size_t dlen_n;
     struct stat stub; /* the stub file when opened: a compaction replaces
                          it, and the searcher then reopens */
     zk_norm nb, nb2;
@@ -218,6 +222,9 @@ static void drop_records(zk_searcher *s)
         s->n_by_shard[i] = 0;
     }
     s->records_loaded = s->all_loaded = 0;
+    free(s->dlen);
+    s->dlen = NULL;
+    s->dlen_n = 0;
 }
 
 static unsigned shard_of_doc(const zk_searcher *s, uint32_t docid)
@@ -258,6 +265,51 @@ static int load_records(zk_searcher *s)
     zk__plist_free(&pl);
     s->records_loaded = 1;
     return ZK_OK;
+}
+
+/* The lengths dl[i] of passages ids[i] (ascending). A searcher keeps the
+ * lengths it has read, 4 bytes a passage at most, so that a query reads
+ * only those of passages no earlier query looked at: reading lengths is a
+ * pass over the index's length list, which for a common term costs as much
+ * as the rest of the query. */
+static int passage_lengths(zk_searcher *s, const uint32_t *ids, size_t n,
+                           uint32_t *dl)
+{
+    uint32_t *miss = NULL, *got = NULL;
+    size_t i, m = 0, need;
+    int rc = ZK_OK;
+
+    if (n == 0)
+        return ZK_OK;
+    need = (size_t)ids[n - 1] + 1;
+    if (need > s->dlen_n) {
+        uint32_t *v = realloc(s->dlen, need * sizeof(*v));
+        if (v == NULL)
+            return zk__error_oom();
+        memset(v + s->dlen_n, 0, (need - s->dlen_n) * sizeof(*v));
+        s->dlen = v;
+        s->dlen_n = need;
+    }
+    for (i = 0; i < n; i++)
+        m += s->dlen[ids[i]] == 0;
+    if (m > 0) {
+        miss = malloc(m * sizeof(*miss));
+        got = malloc(m * sizeof(*got));
+        if (miss == NULL || got == NULL)
+            rc = zk__error_oom();
+        for (i = 0, m = 0; rc == ZK_OK && i < n; i++)
+            if (s->dlen[ids[i]] == 0)
+                miss[m++] = ids[i];
+        if (rc == ZK_OK)
+            rc = zk__reader_doclens(s->rd, miss, m, got);
+        for (i = 0; rc == ZK_OK && i < m; i++)
+            s->dlen[miss[i]] = got[i];
+        free(miss);
+        free(got);
+    }
+    for (i = 0; rc == ZK_OK && i < n; i++)
+        dl[i] = s->dlen[ids[i]];
+    return rc;
 }
 
 /* The report (index into s->reports) of passage `docid`, or SIZE_MAX. */
@@ -1041,9 +1093,11 @@ static int need_verify(const zk__query *q, const item_state *st)
 
 /* Is candidate `id` a match? Every group needs an item that holds, and no
  * excluded item may hold; items that need checking are checked against the
- * passage's normalised text and trail (read once). */
+ * passage's normalised text and trail (read once). When `pv` is not NULL
+ * and the passage had to be read, *pv gets it (pv->data to free), and
+ * s->nb still holds its normalised text; otherwise pv->data is NULL. */
 static int doc_ok(zk_searcher *s, const zk__query *q, const item_state *st,
-                  uint32_t id, int *ok)
+                  uint32_t id, int *ok, passage_view *pv)
 {
     size_t k, len;
     unsigned g;
@@ -1095,6 +1149,13 @@ static int doc_ok(zk_searcher *s, const zk__query *q, const item_state *st,
             keep = 0;
     }
 #undef NORMALISE
+    if (pv != NULL) {
+        pv->data = NULL;
+        if (rc == ZK_OK && have_norm) {
+            *pv = v;
+            data = NULL;
+        }
+    }
     free(data);
     if (rc == ZK_ENOTFOUND) {
         rc = ZK_OK; /* deleted under us: not a match */
@@ -1114,7 +1175,7 @@ static int verify(zk_searcher *s, const zk__query *q, item_state *st,
     if (!need_verify(q, st))
         return ZK_OK;
     for (i = 0; i < final->n && rc == ZK_OK; i++) {
-        rc = doc_ok(s, q, st, final->v[i], &ok);
+        rc = doc_ok(s, q, st, final->v[i], &ok, NULL);
         if (ok)
             final->v[o++] = final->v[i];
     }
@@ -1283,11 +1344,11 @@ static int rterms_add(rterms *t, const char *term, size_t len, int part,
 }
 
 /* Add each part's weight x idf x BM25 of term `t` to the candidates (their
- * docids ascending in ids). A term whose posting list is not much longer
- * than the candidate list is read whole and merged; otherwise the list is
- * skipped through candidate by candidate. */
+ * docids ascending in ids, their document lengths in dl). A term whose
+ * posting list is not much longer than the candidate list is read whole and
+ * merged; otherwise the list is skipped through candidate by candidate. */
 static int score_rterm(zk_searcher *s, const rterm *t, cand *c, size_t n,
-                       const uint32_t *ids, uint32_t *wdf, uint32_t *dl,
+                       const uint32_t *ids, uint32_t *wdf, const uint32_t *dl,
                        zk__plist *pl)
 {
     uint64_t tf = 0;
@@ -1301,8 +1362,7 @@ static int score_rterm(zk_searcher *s, const rterm *t, cand *c, size_t n,
     for (p = 0; p < ZK_N_PARTS; p++)
         w[p] = t->weight[p] * idfv;
     if (tf <= 8 * (uint64_t)n) {
-        rc = zk__reader_postlist(s->rd, t->term, t->len, ZK_BM25_B > 0 ? 2 : 1,
-                                 pl);
+        rc = zk__reader_postlist(s->rd, t->term, t->len, 1, pl);
         if (rc != ZK_OK)
             return rc;
         for (i = 0, j = 0; i < n && j < pl->n;) {
@@ -1311,7 +1371,7 @@ static int score_rterm(zk_searcher *s, const rterm *t, cand *c, size_t n,
             } else if (ids[i] > pl->ids[j]) {
                 j++;
             } else {
-                double b = bm25(pl->wdf[j], pl->len[j], s->avlength);
+                double b = bm25(pl->wdf[j], dl[i], s->avlength);
                 for (p = 0; p < ZK_N_PARTS; p++) {
                     c[i].parts[p] += w[p] * b;
                     c[i].score += w[p] * b;
@@ -1322,8 +1382,7 @@ static int score_rterm(zk_searcher *s, const rterm *t, cand *c, size_t n,
         }
         return ZK_OK;
     }
-    rc = zk__reader_wdfs(s->rd, t->term, t->len, ids, n, wdf,
-                         ZK_BM25_B > 0 ? dl : NULL);
+    rc = zk__reader_wdfs(s->rd, t->term, t->len, ids, n, wdf);
     if (rc != ZK_OK)
         return rc;
     for (i = 0; i < n; i++) {
@@ -1411,13 +1470,15 @@ static int cmp_match(const void *a, const void *b)
 }
 
 /* Every occurrence of each positive text term in `orig` (normalised in
- * `nb`), mapped back to original bytes and characters. */
+ * `nb`, now or, when `normalised`, already), mapped back to original bytes
+ * and characters. */
 static int find_matches(zk_searcher *s, const zk__query *q, const char *orig,
-                        size_t len, int trail, mlist *out)
+                        size_t len, int normalised, int trail, mlist *out)
 {
     size_t k;
     unsigned term = 0;
-    int rc = zk__normalize_into(&s->nb, &s->nb_cap, orig, len);
+    int rc =
+        normalised ? ZK_OK : zk__normalize_into(&s->nb, &s->nb_cap, orig, len);
     const zk_norm *n = &s->nb;
 
     for (k = 0; rc == ZK_OK && k < q->n; k++) {
@@ -1510,9 +1571,9 @@ static int fill_hit(zk_searcher *s, zk_results *res, const cand *c, size_t rank,
     if (rep != NULL)
         rc = load_report(s, rep);
     if (rc == ZK_OK && res->q != NULL)
-        rc = find_matches(s, res->q, v.text, v.text_len, 0, &m);
+        rc = find_matches(s, res->q, v.text, v.text_len, 0, 0, &m);
     if (rc == ZK_OK && res->q != NULL)
-        rc = find_matches(s, res->q, v.trail, v.trail_len, 1, &sm);
+        rc = find_matches(s, res->q, v.trail, v.trail_len, 0, 1, &sm);
     if (rc != ZK_OK) {
         free(m.v);
         free(sm.v);
@@ -1692,6 +1753,8 @@ static int run_query(zk_searcher *s, zk_results *res,
         if (c[i].report != SIZE_MAX && per[c[i].report]++ == 0)
             reports_cand++;
     }
+    if (ZK_BM25_B > 0)
+        rc = passage_lengths(s, ids, n, dl);
 
     /* the ranking terms: the query's words (segmented as the index was),
      * in the text (words of one or two characters are literal terms), in
@@ -1792,23 +1855,31 @@ static int run_query(zk_searcher *s, zk_results *res,
         size_t r_top = top < ZK_RERANK ? top : ZK_RERANK;
         for (i = 0; i < r_top && rc == ZK_OK; i++) {
             int ok = 1;
+            passage_view v;
+            v.data = NULL;
             if (lazy) {
-                rc = doc_ok(s, q, st, c[i].docid, &ok);
+                rc = doc_ok(s, q, st, c[i].docid, &ok, &v);
                 verified++;
                 accepted += ok;
                 c[i].verified = 1;
                 c[i].rejected = !ok;
             }
             if (rc == ZK_OK && ok) {
-                char *data = NULL;
-                passage_view v;
+                /* the passage as doc_ok() read it, or read it now */
+                int normalised = v.data != NULL;
                 mlist m = {0};
                 size_t dlen, span;
-                rc = zk__reader_data(s->rd, c[i].docid, &data, &dlen);
+                if (v.data == NULL) {
+                    char *data = NULL;
+                    rc = zk__reader_data(s->rd, c[i].docid, &data, &dlen);
+                    if (rc == ZK_OK)
+                        rc = parse_passage(data, dlen, &v);
+                    else
+                        free(data);
+                }
                 if (rc == ZK_OK)
-                    rc = parse_passage(data, dlen, &v);
-                if (rc == ZK_OK)
-                    rc = find_matches(s, q, v.text, v.text_len, 0, &m);
+                    rc = find_matches(s, q, v.text, v.text_len, normalised, 0,
+                                      &m);
                 span = rc == ZK_OK ? shortest_cover(&m, n_terms) : 0;
                 if (span > 0) {
                     double b = ZK_W_NEAR * (double)(n_terms - 1) /
@@ -1817,8 +1888,8 @@ static int run_query(zk_searcher *s, zk_results *res,
                     c[i].score += b;
                 }
                 free(m.v);
-                free(data);
             }
+            free(v.data);
         }
         if (rc != ZK_OK)
             goto done;
@@ -1841,7 +1912,7 @@ static int run_query(zk_searcher *s, zk_results *res,
         }
         if (lazy && !c[i].verified) {
             int ok;
-            rc = doc_ok(s, q, st, c[i].docid, &ok);
+            rc = doc_ok(s, q, st, c[i].docid, &ok, NULL);
             verified++;
             accepted += ok;
             c[i].verified = 1;

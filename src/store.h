@@ -72,12 +72,10 @@ int zk__store_size(const char *path, uint64_t *out);
 /* A read-only view of an index directory (all its shards). */
 typedef struct zk__reader zk__reader;
 
-/* A posting list: ascending docids, with wdf and document length when
- * asked for. */
+/* A posting list: ascending docids, with wdf when asked for. */
 typedef struct zk__plist {
     uint32_t *ids;
     uint32_t *wdf;
-    uint32_t *len;
     size_t n, cap;
 } zk__plist;
 
@@ -94,15 +92,18 @@ int zk__reader_stats(zk__reader *r, uint64_t *doccount, double *avlength,
                      unsigned *n_shards);
 int zk__reader_termfreq(zk__reader *r, const char *term, size_t len,
                         uint64_t *out);
-/* The whole posting list of `term` (replacing out's contents); want_wdf
- * 1 fills wdf, 2 also the document lengths. */
+/* The whole posting list of `term` (replacing out's contents), with each
+ * posting's wdf when want_wdf is not 0. */
 int zk__reader_postlist(zk__reader *r, const char *term, size_t len,
                         int want_wdf, zk__plist *out);
-/* For each of the ascending docids `ids`, the term's wdf (0 if absent)
- * and, where present, the document length. */
+/* For each of the ascending docids `ids`, the term's wdf (0 if absent). */
 int zk__reader_wdfs(zk__reader *r, const char *term, size_t len,
-                    const uint32_t *ids, size_t n, uint32_t *wdf,
-                    uint32_t *doclen);
+                    const uint32_t *ids, size_t n, uint32_t *wdf);
+/* For each of the ascending docids `ids`, the document's length (0 if
+ * there is no such document). One pass over the index's document lengths,
+ * where looking them up term by term would repeat it for every term. */
+int zk__reader_doclens(zk__reader *r, const uint32_t *ids, size_t n,
+                       uint32_t *len);
 /* For each of the ascending docids `ids`, whether it is indexed by `term`
  * (has[i] 1 or 0), skipping through the posting list. */
 int zk__reader_has(zk__reader *r, const char *term, size_t len,

@@ -328,17 +328,38 @@ void zk__plist_free(zk__plist *p)
 {
     free(p->ids);
     free(p->wdf);
-    free(p->len);
     memset(p, 0, sizeof(*p));
 }
 
+/* Room for n postings. The old contents are not kept (every caller fills
+ * the list from the start), so a larger list is allocated afresh rather
+ * than copied. */
 static int plist_reserve(zk__plist *p, size_t n, int want_wdf)
 {
-    if (n <= p->cap)
+    if (n <= p->cap && (!want_wdf || p->wdf != NULL))
         return ZK_OK;
     size_t cap = p->cap ? p->cap : 64;
     while (cap < n)
         cap *= 2;
+    zk__plist_free(p);
+    p->ids = static_cast<uint32_t *>(malloc(cap * sizeof(uint32_t)));
+    if (p->ids == NULL)
+        return zk__error_oom();
+    if (want_wdf) {
+        p->wdf = static_cast<uint32_t *>(malloc(cap * sizeof(uint32_t)));
+        if (p->wdf == NULL) {
+            zk__plist_free(p);
+            return zk__error_oom();
+        }
+    }
+    p->cap = cap;
+    return ZK_OK;
+}
+
+/* Room for one more posting, keeping those already read. */
+static int plist_grow(zk__plist *p, int want_wdf)
+{
+    size_t cap = p->cap ? p->cap * 2 : 64;
     void *a = realloc(p->ids, cap * sizeof(uint32_t));
     if (a == NULL)
         return zk__error_oom();
@@ -348,10 +369,6 @@ static int plist_reserve(zk__plist *p, size_t n, int want_wdf)
         if (a == NULL)
             return zk__error_oom();
         p->wdf = static_cast<uint32_t *>(a);
-        a = realloc(p->len, cap * sizeof(uint32_t));
-        if (a == NULL)
-            return zk__error_oom();
-        p->len = static_cast<uint32_t *>(a);
     }
     p->cap = cap;
     return ZK_OK;
@@ -431,19 +448,17 @@ int zk__reader_postlist(zk__reader *r, const char *term, size_t len,
         int rc = plist_reserve(out, tf, want_wdf);
         if (rc != ZK_OK)
             return rc;
-        for (Xapian::PostingIterator p = r->db.postlist_begin(t);
-             p != r->db.postlist_end(t); ++p) {
-            if (out->n == out->cap) {
-                rc = plist_reserve(out, out->n + 1, want_wdf);
+        Xapian::PostingIterator end = r->db.postlist_end(t);
+        for (Xapian::PostingIterator p = r->db.postlist_begin(t); p != end;
+             ++p) {
+            if (out->n == out->cap) { /* the index moved on meanwhile */
+                rc = plist_grow(out, want_wdf);
                 if (rc != ZK_OK)
                     return rc;
             }
             out->ids[out->n] = *p;
-            if (want_wdf) {
+            if (want_wdf)
                 out->wdf[out->n] = p.get_wdf();
-                /* a document length costs a lookup of its own */
-                out->len[out->n] = want_wdf > 1 ? p.get_doclength() : 0;
-            }
             out->n++;
         }
         return ZK_OK;
@@ -452,9 +467,30 @@ int zk__reader_postlist(zk__reader *r, const char *term, size_t len,
     }
 }
 
+int zk__reader_doclens(zk__reader *r, const uint32_t *ids, size_t n,
+                       uint32_t *len)
+{
+    try {
+        /* the all-documents list carries each document's length */
+        Xapian::PostingIterator p = r->db.postlist_begin(std::string());
+        Xapian::PostingIterator end = r->db.postlist_end(std::string());
+        for (size_t i = 0; i < n; i++) {
+            len[i] = 0;
+            if (p == end)
+                continue;
+            if (*p < ids[i])
+                p.skip_to(ids[i]);
+            if (p != end && *p == ids[i])
+                len[i] = p.get_doclength();
+        }
+        return ZK_OK;
+    } catch (...) {
+        return map_error("reading the index");
+    }
+}
+
 int zk__reader_wdfs(zk__reader *r, const char *term, size_t len,
-                    const uint32_t *ids, size_t n, uint32_t *wdf,
-                    uint32_t *doclen)
+                    const uint32_t *ids, size_t n, uint32_t *wdf)
 {
     try {
         std::string t(term, len);
@@ -466,11 +502,8 @@ int zk__reader_wdfs(zk__reader *r, const char *term, size_t len,
                 continue;
             if (*p < ids[i])
                 p.skip_to(ids[i]);
-            if (p != end && *p == ids[i]) {
+            if (p != end && *p == ids[i])
                 wdf[i] = p.get_wdf();
-                if (doclen != NULL)
-                    doclen[i] = p.get_doclength();
-            }
         }
         return ZK_OK;
     } catch (...) {
