@@ -149,7 +149,6 @@ static int set_has(const idset *s, uint32_t id)
 
 /* What the searcher knows of one report (its record). */
 typedef struct report {
-    uint32_t docid; /* the record's document */
     char id[17];
     int loaded; /* fields below filled */
     char *path, *title, *date, *author, *org, *keywords, *docno;
@@ -166,16 +165,22 @@ struct zk_searcher {
     unsigned n_shards;
     uint64_t n_passages;
     double avlength;
-    /* records per shard, ascending docids (loaded on first use) */
+    /* the records, ascending docids (loaded on first use): their docids,
+     * and per shard their docids and indexes into reports; a report's
+     * fields are read when first needed, so the pages of `reports` a
+     * query does not need are never touched */
     report *reports;
+    uint32_t *rec_docid;
     size_t n_reports;
-    uint32_t *by_shard[ZK_MAX_SHARDS]; /* indexes into reports */
+    uint32_t *by_shard[ZK_MAX_SHARDS];
+    uint32_t *shard_docid[ZK_MAX_SHARDS];
     size_t n_by_shard[ZK_MAX_SHARDS];
     int records_loaded, all_loaded;
-    /* passage lengths looked up so far, by docid (0: not yet); like the
-     * records, kept until the revision read changes */
-    uint32_t *dlen;
-    size_t dlen_n;
+    /* passage lengths looked up so far: an open-addressing table of
+     * (docid, length), docid 0 marking a free slot; like the records,
+     * kept until the revision read changes */
+    uint32_t (*dlen)[2];
+    size_t dlen_n, dlen_cap;
     struct stat stub; /* the stub file when opened: a compaction replaces
                          it, and the searcher then reopens */
     zk_norm nb, nb2;
@@ -214,17 +219,21 @@ static void drop_records(zk_searcher *s)
     for (i = 0; i < s->n_reports; i++)
         report_clear(&s->reports[i]);
     free(s->reports);
+    free(s->rec_docid);
     s->reports = NULL;
+    s->rec_docid = NULL;
     s->n_reports = 0;
     for (i = 0; i < ZK_MAX_SHARDS; i++) {
         free(s->by_shard[i]);
+        free(s->shard_docid[i]);
         s->by_shard[i] = NULL;
+        s->shard_docid[i] = NULL;
         s->n_by_shard[i] = 0;
     }
     s->records_loaded = s->all_loaded = 0;
     free(s->dlen);
     s->dlen = NULL;
-    s->dlen_n = 0;
+    s->dlen_n = s->dlen_cap = 0;
 }
 
 static unsigned shard_of_doc(const zk_searcher *s, uint32_t docid)
@@ -246,19 +255,23 @@ static int load_records(zk_searcher *s)
     if (rc != ZK_OK)
         return rc;
     s->reports = calloc(pl.n ? pl.n : 1, sizeof(*s->reports));
-    for (i = 0; s->reports != NULL && i < s->n_shards; i++)
+    s->rec_docid = malloc((pl.n ? pl.n : 1) * sizeof(uint32_t));
+    for (i = 0; s->reports != NULL && i < s->n_shards; i++) {
         s->by_shard[i] = malloc((pl.n ? pl.n : 1) * sizeof(uint32_t));
+        s->shard_docid[i] = malloc((pl.n ? pl.n : 1) * sizeof(uint32_t));
+    }
     for (i = 0; i < s->n_shards; i++)
-        if (s->by_shard[i] == NULL)
+        if (s->by_shard[i] == NULL || s->shard_docid[i] == NULL)
             break;
-    if (s->reports == NULL || i < s->n_shards) {
+    if (s->reports == NULL || s->rec_docid == NULL || i < s->n_shards) {
         zk__plist_free(&pl);
         drop_records(s);
         return zk__error_oom();
     }
     for (i = 0; i < pl.n; i++) {
         unsigned sh = shard_of_doc(s, pl.ids[i]);
-        s->reports[i].docid = pl.ids[i];
+        s->rec_docid[i] = pl.ids[i];
+        s->shard_docid[sh][s->n_by_shard[sh]] = pl.ids[i];
         s->by_shard[sh][s->n_by_shard[sh]++] = (uint32_t)i;
     }
     s->n_reports = pl.n;
@@ -267,48 +280,78 @@ static int load_records(zk_searcher *s)
     return ZK_OK;
 }
 
+/* The slot of passage `id` in the length table: its entry, or the free
+ * slot where it belongs. */
+static uint32_t *dlen_slot(const zk_searcher *s, uint32_t id)
+{
+    size_t mask = s->dlen_cap - 1, i = ((size_t)id * 2654435761u) & mask;
+
+    while (s->dlen[i][0] != 0 && s->dlen[i][0] != id)
+        i = (i + 1) & mask;
+    return s->dlen[i];
+}
+
+/* Room in the length table for `more` entries, at most half full. */
+static int dlen_reserve(zk_searcher *s, size_t more)
+{
+    uint32_t(*old)[2] = s->dlen;
+    size_t cap = s->dlen_cap ? s->dlen_cap : 256, i, old_cap = s->dlen_cap;
+
+    while (cap < 2 * (s->dlen_n + more))
+        cap *= 2;
+    if (cap == s->dlen_cap)
+        return ZK_OK;
+    s->dlen = calloc(cap, sizeof(*s->dlen));
+    if (s->dlen == NULL) {
+        s->dlen = old;
+        return zk__error_oom();
+    }
+    s->dlen_cap = cap;
+    for (i = 0; i < old_cap; i++)
+        if (old[i][0] != 0)
+            memcpy(dlen_slot(s, old[i][0]), old[i], sizeof(old[i]));
+    free(old);
+    return ZK_OK;
+}
+
 /* The lengths dl[i] of passages ids[i] (ascending). A searcher keeps the
- * lengths it has read, 4 bytes a passage at most, so that a query reads
- * only those of passages no earlier query looked at: reading lengths is a
- * pass over the index's length list, which for a common term costs as much
- * as the rest of the query. */
+ * lengths it has read, so that a query reads only those of passages no
+ * earlier query looked at: reading lengths is a pass over the index's
+ * length list, which for a common term costs as much as the rest of the
+ * query. The table grows with the passages looked at (16 bytes each at
+ * most), so a single query touches little memory. */
 static int passage_lengths(zk_searcher *s, const uint32_t *ids, size_t n,
                            uint32_t *dl)
 {
     uint32_t *miss = NULL, *got = NULL;
-    size_t i, m = 0, need;
-    int rc = ZK_OK;
+    size_t i, m = 0;
+    int rc = dlen_reserve(s, n);
 
-    if (n == 0)
-        return ZK_OK;
-    need = (size_t)ids[n - 1] + 1;
-    if (need > s->dlen_n) {
-        uint32_t *v = realloc(s->dlen, need * sizeof(*v));
-        if (v == NULL)
-            return zk__error_oom();
-        memset(v + s->dlen_n, 0, (need - s->dlen_n) * sizeof(*v));
-        s->dlen = v;
-        s->dlen_n = need;
-    }
+    if (rc != ZK_OK || n == 0)
+        return rc;
     for (i = 0; i < n; i++)
-        m += s->dlen[ids[i]] == 0;
+        m += dlen_slot(s, ids[i])[0] == 0;
     if (m > 0) {
         miss = malloc(m * sizeof(*miss));
         got = malloc(m * sizeof(*got));
         if (miss == NULL || got == NULL)
             rc = zk__error_oom();
         for (i = 0, m = 0; rc == ZK_OK && i < n; i++)
-            if (s->dlen[ids[i]] == 0)
+            if (dlen_slot(s, ids[i])[0] == 0)
                 miss[m++] = ids[i];
         if (rc == ZK_OK)
             rc = zk__reader_doclens(s->rd, miss, m, got);
-        for (i = 0; rc == ZK_OK && i < m; i++)
-            s->dlen[miss[i]] = got[i];
+        for (i = 0; rc == ZK_OK && i < m; i++) {
+            uint32_t *e = dlen_slot(s, miss[i]);
+            e[0] = miss[i];
+            e[1] = got[i];
+            s->dlen_n++;
+        }
         free(miss);
         free(got);
     }
     for (i = 0; rc == ZK_OK && i < n; i++)
-        dl[i] = s->dlen[ids[i]];
+        dl[i] = dlen_slot(s, ids[i])[1];
     return rc;
 }
 
@@ -316,17 +359,17 @@ static int passage_lengths(zk_searcher *s, const uint32_t *ids, size_t n,
 static size_t report_of(const zk_searcher *s, uint32_t docid)
 {
     unsigned sh = shard_of_doc(s, docid);
-    const uint32_t *v = s->by_shard[sh];
+    const uint32_t *d = s->shard_docid[sh];
     size_t lo = 0, hi = s->n_by_shard[sh];
 
     while (lo < hi) { /* first record with docid > passage docid */
         size_t mid = (lo + hi) / 2;
-        if (s->reports[v[mid]].docid <= docid)
+        if (d[mid] <= docid)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < s->n_by_shard[sh] ? v[lo] : SIZE_MAX;
+    return lo < s->n_by_shard[sh] ? s->by_shard[sh][lo] : SIZE_MAX;
 }
 
 static int load_report(zk_searcher *s, report *r)
@@ -337,7 +380,7 @@ static int load_report(zk_searcher *s, report *r)
 
     if (r->loaded)
         return ZK_OK;
-    rc = zk__reader_data(s->rd, r->docid, &data, &len);
+    rc = zk__reader_data(s->rd, s->rec_docid[r - s->reports], &data, &len);
     if (rc != ZK_OK)
         return rc;
     v = zk__record_field(data, len, "id");
@@ -1815,7 +1858,7 @@ static int run_query(zk_searcher *s, zk_results *res,
         ts.n = pl.n;
         for (i = 0; i < n; i++) {
             if (c[i].report == SIZE_MAX ||
-                !set_has(&ts, s->reports[c[i].report].docid))
+                !set_has(&ts, s->rec_docid[c[i].report]))
                 continue;
             c[i].parts[ZK_PART_TITLE] += w;
             c[i].score += w;
@@ -2194,7 +2237,7 @@ int zk_searcher_context(zk_results **out, zk_searcher *s, const zk_hit *hit,
         cand c;
         uint32_t back = rep->n_passages - o;
         memset(&c, 0, sizeof(c));
-        c.docid = rep->docid - back * s->n_shards;
+        c.docid = s->rec_docid[rep - s->reports] - back * s->n_shards;
         c.report = (size_t)(rep - s->reports);
         rc = fill_hit(s, res, &c, 0, 0);
     }
