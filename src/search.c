@@ -908,6 +908,68 @@ static int cmp_gram_tf(const void *a, const void *b)
     return x->tf < y->tf ? -1 : x->tf > y->tf;
 }
 
+/* The distinct n-grams of item `it`, rarest first, with their frequencies
+ * (*g allocated; free() it). */
+static int literal_grams(zk_searcher *s, const zk__qitem *it, gram_set **out)
+{
+    gram_set *g = calloc(1, sizeof(*g));
+    int rc;
+
+    *out = g;
+    if (g == NULL)
+        return zk__error_oom();
+    g->s = s;
+    rc = each_gram(it->norm, it->norm_len, gram_collect_cb, g);
+    if (rc == ZK_OK && g->n > 1)
+        qsort(g->v, g->n, sizeof(g->v[0]), cmp_gram_tf);
+    return rc;
+}
+
+/* Keep in `set` the passages that hold n-grams g->v[from...], skipping
+ * through their posting lists. */
+static int keep_with_grams(zk_searcher *s, const gram_set *g, size_t from,
+                           idset *set)
+{
+    unsigned char *has;
+    size_t i, k, o;
+    int rc = ZK_OK;
+
+    if (from >= g->n || set->n == 0)
+        return ZK_OK;
+    has = malloc(set->n);
+    if (has == NULL)
+        return zk__error_oom();
+    for (k = from; rc == ZK_OK && k < g->n && set->n > 0; k++) {
+        rc = zk__reader_has(s->rd, g->v[k].term, g->v[k].len, set->v, set->n,
+                            has);
+        for (i = 0, o = 0; rc == ZK_OK && i < set->n; i++)
+            if (has[i])
+                set->v[o++] = set->v[i];
+        if (rc == ZK_OK)
+            set->n = o;
+    }
+    free(has);
+    return rc;
+}
+
+/* Whether the candidates of `it` are its matches: one n-gram (one or two
+ * characters) and no white space, so the term is the n-gram itself. */
+static int literal_exact(const zk__qitem *it)
+{
+    size_t j = 0, l;
+    int ws = 0;
+
+    if (it->norm_chars > 2)
+        return 0;
+    while (j < it->norm_len) {
+        uint32_t c = zk__utf8_decode((const unsigned char *)it->norm + j,
+                                     it->norm_len - j, &l);
+        ws |= is_ws(c);
+        j += l;
+    }
+    return !ws && it->norm_chars >= 1;
+}
+
 /* Candidates for a literal: passages holding all its n-grams, found from
  * the rarest n-gram's posting list, each candidate then looked up in the
  * others' (rarest next), so a query costs about as much as its rarest
@@ -915,57 +977,23 @@ static int cmp_gram_tf(const void *a, const void *b)
 static int literal_candidates(zk_searcher *s, const zk__qitem *it, idset *out,
                               int *exact)
 {
-    gram_set *g = calloc(1, sizeof(*g));
+    gram_set *g = NULL;
     zk__plist pl = {0};
-    unsigned char *has = NULL;
-    size_t i, k, o;
-    int rc;
+    int rc = literal_grams(s, it, &g);
 
     out->n = 0;
-    *exact = 0;
-    if (g == NULL)
-        return zk__error_oom();
-    g->s = s;
-    rc = each_gram(it->norm, it->norm_len, gram_collect_cb, g);
-    if (rc == ZK_OK && g->n > 0) {
-        qsort(g->v, g->n, sizeof(g->v[0]), cmp_gram_tf);
-        if (g->v[0].tf > 0)
-            rc = zk__reader_postlist(s->rd, g->v[0].term, g->v[0].len, 0, &pl);
-        if (rc == ZK_OK && pl.n > 0)
-            rc = set_reserve(out, pl.n);
-        if (rc == ZK_OK && pl.n > 0) {
-            memcpy(out->v, pl.ids, pl.n * sizeof(uint32_t));
-            out->n = pl.n;
-        }
-        if (rc == ZK_OK && g->n > 1 && out->n > 0) {
-            has = malloc(out->n);
-            if (has == NULL)
-                rc = zk__error_oom();
-        }
-        for (k = 1; rc == ZK_OK && k < g->n && out->n > 0; k++) {
-            rc = zk__reader_has(s->rd, g->v[k].term, g->v[k].len, out->v,
-                                out->n, has);
-            for (i = 0, o = 0; rc == ZK_OK && i < out->n; i++)
-                if (has[i])
-                    out->v[o++] = out->v[i];
-            if (rc == ZK_OK)
-                out->n = o;
-        }
+    *exact = literal_exact(it);
+    if (rc == ZK_OK && g->n > 0 && g->v[0].tf > 0)
+        rc = zk__reader_postlist(s->rd, g->v[0].term, g->v[0].len, 0, &pl);
+    if (rc == ZK_OK && pl.n > 0)
+        rc = set_reserve(out, pl.n);
+    if (rc == ZK_OK && pl.n > 0) {
+        memcpy(out->v, pl.ids, pl.n * sizeof(uint32_t));
+        out->n = pl.n;
     }
-    /* one n-gram and no white space: the term is the n-gram itself */
-    if (it->norm_chars <= 2) {
-        size_t j = 0, l;
-        int ws = 0;
-        while (j < it->norm_len) {
-            uint32_t c = zk__utf8_decode((const unsigned char *)it->norm + j,
-                                         it->norm_len - j, &l);
-            ws |= is_ws(c);
-            j += l;
-        }
-        *exact = !ws && it->norm_chars >= 1;
-    }
+    if (rc == ZK_OK)
+        rc = keep_with_grams(s, g, 1, out);
     zk__plist_free(&pl);
-    free(has);
     free(g);
     return rc;
 }
@@ -1047,10 +1075,15 @@ static int report_filter(zk_searcher *s, const zk__qitem *it, idset *out)
 /* ---- evaluation
  * ------------------------------------------------------------*/
 
-/* Per item: candidate set, and whether its members still need checking. */
+/* Per item: candidate set, and whether its members still need checking.
+ * A narrowed item's candidates were only looked for among the candidates
+ * of the items before it (see evaluate()); `own` is then an upper bound of
+ * its matches on its own (its rarest n-gram's frequency), else cand.n. */
 typedef struct item_state {
     idset cand;
     int exact;
+    int narrowed;
+    uint64_t own;
 } item_state;
 
 static int item_candidates(zk_searcher *s, const zk__qitem *it, item_state *st)
@@ -1226,19 +1259,63 @@ static int verify(zk_searcher *s, const zk__query *q, item_state *st,
     return rc;
 }
 
+/* Whether item k is alone in its group, positive, and looked up by its
+ * n-grams: its candidates can then be looked for among those of the
+ * groups before it. */
+static int narrowable(const zk__query *q, size_t k)
+{
+    const zk__qitem *it = &q->items[k];
+    size_t j;
+
+    if (it->negated || (it->field != ZK_QF_TEXT && it->field != ZK_QF_SECTION))
+        return 0;
+    for (j = 0; j < q->n; j++)
+        if (j != k && q->items[j].group == it->group && !q->items[j].negated)
+            return 0;
+    return 1;
+}
+
+typedef struct narrow_item {
+    size_t k;
+    gram_set *g;
+} narrow_item;
+
+static int cmp_narrow(const void *a, const void *b)
+{
+    const narrow_item *x = a, *y = b;
+    uint64_t tx = x->g->n ? x->g->v[0].tf : 0, ty = y->g->n ? y->g->v[0].tf : 0;
+
+    return tx < ty ? -1 : tx > ty;
+}
+
 /* The candidates for the whole query: a superset of its matches, exact
- * when no item needs checking (see doc_ok()). */
+ * when no item needs checking (see doc_ok()). Groups of several items,
+ * report filters and exclusions are looked up on their own and ANDed;
+ * then the terms that are alone in their group, rarest first, each
+ * looked up on its own only while its rarest n-gram's posting list is
+ * shorter than a few times the candidates so far, and otherwise by
+ * checking those candidates against its n-grams' posting lists (the
+ * term is then "narrowed"). */
 static int evaluate(zk_searcher *s, const zk__query *q, item_state *st,
                     idset *final)
 {
-    size_t k;
+    size_t k, m = 0, j;
     unsigned g;
     int rc = ZK_OK, first = 1;
+    narrow_item *nv = calloc(q->n ? q->n : 1, sizeof(*nv));
 
-    for (k = 0; rc == ZK_OK && k < q->n; k++)
-        rc = item_candidates(s, &q->items[k], &st[k]);
-    if (rc != ZK_OK)
-        return rc;
+    if (nv == NULL)
+        return zk__error_oom();
+    for (k = 0; rc == ZK_OK && k < q->n; k++) {
+        if (narrowable(q, k)) {
+            nv[m].k = k;
+            rc = literal_grams(s, &q->items[k], &nv[m].g);
+            m++;
+        } else {
+            rc = item_candidates(s, &q->items[k], &st[k]);
+            st[k].own = st[k].cand.n;
+        }
+    }
     final->n = 0;
     for (g = 1; rc == ZK_OK && g <= q->n_groups; g++) {
         idset u = {0};
@@ -1246,10 +1323,14 @@ static int evaluate(zk_searcher *s, const zk__query *q, item_state *st,
         for (k = 0; rc == ZK_OK && k < q->n; k++) {
             if (q->items[k].group != g || q->items[k].negated)
                 continue;
+            for (j = 0; j < m && nv[j].k != k; j++)
+                ;
+            if (j < m)
+                break; /* a narrowable item's group: below */
             positive = 1;
             rc = set_or(&u, &st[k].cand);
         }
-        if (rc == ZK_OK && positive) {
+        if (rc == ZK_OK && positive && k == q->n) {
             if (first) {
                 set_free(final);
                 *final = u;
@@ -1261,6 +1342,40 @@ static int evaluate(zk_searcher *s, const zk__query *q, item_state *st,
         }
         set_free(&u);
     }
+    if (rc == ZK_OK && m > 1)
+        qsort(nv, m, sizeof(*nv), cmp_narrow);
+    for (j = 0; rc == ZK_OK && j < m; j++) {
+        item_state *t = &st[nv[j].k];
+        const gram_set *gs = nv[j].g;
+        uint64_t rare = gs->n ? gs->v[0].tf : 0;
+        t->exact = literal_exact(&q->items[nv[j].k]);
+        if (q->items[nv[j].k].field == ZK_QF_SECTION)
+            t->exact = 0; /* the n-grams also come from the text */
+        if (!first && (uint64_t) final->n * 4 < rare) {
+            /* look for it among the candidates so far */
+            rc = set_or(&t->cand, final);
+            if (rc == ZK_OK)
+                rc = keep_with_grams(s, gs, 0, &t->cand);
+            t->narrowed = 1;
+            t->own = rare;
+        } else {
+            rc = literal_candidates(s, &q->items[nv[j].k], &t->cand, &t->exact);
+            if (q->items[nv[j].k].field == ZK_QF_SECTION)
+                t->exact = 0;
+            t->own = t->cand.n;
+        }
+        if (rc != ZK_OK)
+            break;
+        if (first) {
+            rc = set_or(final, &t->cand);
+            first = 0;
+        } else {
+            set_and(final, &t->cand);
+        }
+    }
+    for (j = 0; j < m; j++)
+        free(nv[j].g);
+    free(nv);
     /* exact exclusions now; the others when candidates are checked */
     for (k = 0; rc == ZK_OK && k < q->n; k++)
         if (q->items[k].negated && st[k].exact)
@@ -1755,8 +1870,16 @@ static int run_query(zk_searcher *s, zk_results *res,
         const zk__qitem *it = &q->items[k];
         if (it->field != ZK_QF_TEXT || it->negated)
             continue;
-        res->term_counts[i] = st[k].cand.n; /* exact, or candidates */
-        if (!st[k].exact && n == 0) {
+        res->term_counts[i] = st[k].own; /* exact, or an upper bound */
+        if (n == 0 && st[k].narrowed) {
+            /* looked for only among other terms' candidates: alone now */
+            st[k].narrowed = 0;
+            rc = literal_candidates(s, it, &st[k].cand, &st[k].exact);
+            if (rc != ZK_OK)
+                goto done;
+            res->term_counts[i] = st[k].cand.n;
+        }
+        if (!st[k].exact && n == 0 && o->exact_counts) {
             zk__query one = {NULL, 1, 1};
             zk__qitem copy = *it;
             idset only = {0};
@@ -1769,6 +1892,21 @@ static int run_query(zk_searcher *s, zk_results *res,
             set_free(&only);
             if (rc != ZK_OK)
                 goto done;
+        } else if (!st[k].exact && n == 0) {
+            /* whether it matches at all: the candidates stay the count
+             * (an upper bound) once one of them holds the term */
+            zk__query one = {NULL, 1, 1};
+            zk__qitem copy = *it;
+            size_t j;
+            int ok = 0;
+            copy.group = 1;
+            one.items = &copy;
+            for (j = 0; j < st[k].cand.n && !ok && rc == ZK_OK; j++)
+                rc = doc_ok(s, &one, &st[k], st[k].cand.v[j], &ok, NULL);
+            if (rc != ZK_OK)
+                goto done;
+            if (!ok)
+                res->term_counts[i] = 0;
         }
         i++;
     }

@@ -131,9 +131,11 @@ ZK_EXTERN const zk_result_info *zk_results_info(const zk_results *r);
 /**
  * Query term `i` (0 <= i < info->n_terms): its text as normalised, and how
  * many passages it matches on its own (0: say that it matched nothing). The
- * count is exact for terms of one or two characters and with
- * `exact_counts`; otherwise it may be an upper bound (the candidates),
- * but it is 0 only when the term matches nothing.
+ * count is exact for terms of one or two characters, and with
+ * `exact_counts` when the query matched nothing; otherwise it may be an
+ * upper bound (passages holding all of the term's character pairs), but it
+ * is 0 only when the term matches nothing, and when the query matched
+ * nothing it is 0 for every term that matches nothing.
  * @return the term, borrowed; NULL if `i` is out of range
  */
 ZK_EXTERN const char *zk_results_term(const zk_results *r, unsigned i,

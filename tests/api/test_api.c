@@ -262,6 +262,67 @@ static void test_search(void **state)
     zk_searcher_free(s);
 }
 
+/* Query `q` with the default options (totals possibly estimated) and check
+ * each term's count against the term searched alone with exact counts: an
+ * upper bound, exact for terms of one or two characters, and, when the
+ * query matched nothing, 0 exactly for the terms that match nothing.
+ * Returns the query's passages; *zero_terms counts the terms reported 0. */
+static uint64_t check_term_counts(zk_searcher *s, const char *q,
+                                  unsigned *zero_terms)
+{
+    zk_search_options o = ZK_SEARCH_OPTIONS_INIT;
+    zk_results *r = NULL;
+    uint64_t passages;
+    unsigned i;
+
+    *zero_terms = 0;
+    assert_int_equal(zk_searcher_query(&r, s, q, &o), ZK_OK);
+    passages = zk_results_info(r)->passages;
+    for (i = 0; i < zk_results_info(r)->n_terms; i++) {
+        uint64_t count = 0, alone = 0;
+        const char *t = zk_results_term(r, i, &count);
+        char quoted[256];
+        assert_non_null(t);
+        snprintf(quoted, sizeof(quoted), "\"%s\"", t);
+        search_count(s, quoted, 1, &alone);
+        assert_true(count >= alone);
+        if (strlen(t) <= 6 && strchr(t, ' ') == NULL) /* two CJK chars */
+            assert_int_equal(count, alone);
+        if (passages == 0)
+            assert_int_equal(count == 0, alone == 0);
+        else
+            assert_true(alone > 0); /* every term of an AND matched */
+        *zero_terms += count == 0;
+    }
+    zk_results_free(r);
+    return passages;
+}
+
+static void test_term_counts(void **state)
+{
+    char path[512];
+    zk_searcher *s = NULL;
+    unsigned zero;
+
+    (void)state;
+    path_in(path, sizeof(path), "index");
+    assert_int_equal(zk_searcher_open(&s, path, NULL), ZK_OK);
+    /* 城乡 and 发展 stand in the same passages, but never as "城乡 发展":
+     * the phrase has candidates and no match, and says so */
+    assert_int_equal(check_term_counts(s, "光雾山 \"城乡 发展\"", &zero), 0);
+    assert_int_equal(zero, 1);
+    /* each term alone matches, not both */
+    assert_int_equal(check_term_counts(s, "光雾山 城乡耦合", &zero), 0);
+    assert_int_equal(zero, 0);
+    /* a rare term and common ones: the common ones are looked for among
+     * the rare one's candidates */
+    assert_true(check_term_counts(s, "城乡耦合 发展", &zero) > 0);
+    assert_true(check_term_counts(s, "光雾山 旅游 发展", &zero) > 0);
+    assert_true(check_term_counts(s, "城乡 发展", &zero) > 0);
+    assert_int_equal(zero, 0);
+    zk_searcher_free(s);
+}
+
 static void test_bad_query(void **state)
 {
     char path[512];
@@ -430,6 +491,7 @@ int main(void)
         cmocka_unit_test(test_missing_index),
         cmocka_unit_test(test_build),
         cmocka_unit_test(test_search),
+        cmocka_unit_test(test_term_counts),
         cmocka_unit_test(test_bad_query),
         cmocka_unit_test(test_bad_encoding),
         cmocka_unit_test(test_remove),
