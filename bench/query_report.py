@@ -331,7 +331,12 @@ def build(run):
       "`zk_results_next()` over the hits and `zk_hit_snippet(hit, 160, …)` "
       "for each, then `zk_results_free()`. With these default options the "
       "hits are exact and the totals may be estimates (`exact_counts` 0); "
-      "the untimed counts below ask for exact totals.")
+      "the untimed counts below ask for exact totals. Like any searcher "
+      "kept open, the driver's keeps the lengths of the passages earlier "
+      "queries ranked (for BM25, until the index changes), so from the "
+      "warm-up round on a repeated query does not read them again; a "
+      "fresh searcher reads them with the query, which the one-shot "
+      "`zhiku-query` figures below include.")
     hows = {}
     for i in range(run.nq):
         h = run.info("fts5", i).get("how")

@@ -323,35 +323,25 @@ static int dlen_reserve(zk_searcher *s, size_t more)
 static int passage_lengths(zk_searcher *s, const uint32_t *ids, size_t n,
                            uint32_t *dl)
 {
-    uint32_t *miss = NULL, *got = NULL;
     size_t i, m = 0;
-    int rc = dlen_reserve(s, n);
+    int rc = s->dlen_cap ? ZK_OK : dlen_reserve(s, n);
 
-    if (rc != ZK_OK || n == 0)
-        return rc;
-    for (i = 0; i < n; i++)
-        m += dlen_slot(s, ids[i])[0] == 0;
-    if (m > 0) {
-        miss = malloc(m * sizeof(*miss));
-        got = malloc(m * sizeof(*got));
-        if (miss == NULL || got == NULL)
-            rc = zk__error_oom();
-        for (i = 0, m = 0; rc == ZK_OK && i < n; i++)
-            if (dlen_slot(s, ids[i])[0] == 0)
-                miss[m++] = ids[i];
-        if (rc == ZK_OK)
-            rc = zk__reader_doclens(s->rd, miss, m, got);
-        for (i = 0; rc == ZK_OK && i < m; i++) {
-            uint32_t *e = dlen_slot(s, miss[i]);
-            e[0] = miss[i];
-            e[1] = got[i];
+    for (i = 0; rc == ZK_OK && i < n; i++) {
+        dl[i] = dlen_slot(s, ids[i])[1]; /* 0 if not known */
+        m += dl[i] == 0;
+    }
+    if (rc == ZK_OK && m > 0)
+        rc = zk__reader_doclens(s->rd, ids, n, dl);
+    if (rc == ZK_OK && m > 0)
+        rc = dlen_reserve(s, m);
+    for (i = 0; rc == ZK_OK && m > 0 && i < n; i++) {
+        uint32_t *e = dlen_slot(s, ids[i]);
+        if (e[0] == 0 && dl[i] != 0) {
+            e[0] = ids[i];
+            e[1] = dl[i];
             s->dlen_n++;
         }
-        free(miss);
-        free(got);
     }
-    for (i = 0; rc == ZK_OK && i < n; i++)
-        dl[i] = dlen_slot(s, ids[i])[1];
     return rc;
 }
 

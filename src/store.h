@@ -99,9 +99,10 @@ int zk__reader_postlist(zk__reader *r, const char *term, size_t len,
 /* For each of the ascending docids `ids`, the term's wdf (0 if absent). */
 int zk__reader_wdfs(zk__reader *r, const char *term, size_t len,
                     const uint32_t *ids, size_t n, uint32_t *wdf);
-/* For each of the ascending docids `ids`, the document's length (0 if
- * there is no such document). One pass over the index's document lengths,
- * where looking them up term by term would repeat it for every term. */
+/* For each of the ascending docids `ids` whose len[i] is 0, the
+ * document's length (left 0 if there is no such document); entries
+ * already set are kept. One pass over the index's document lengths, where
+ * looking them up term by term would repeat it for every term. */
 int zk__reader_doclens(zk__reader *r, const uint32_t *ids, size_t n,
                        uint32_t *len);
 /* For each of the ascending docids `ids`, whether it is indexed by `term`

@@ -474,9 +474,8 @@ int zk__reader_doclens(zk__reader *r, const uint32_t *ids, size_t n,
         /* the all-documents list carries each document's length */
         Xapian::PostingIterator p = r->db.postlist_begin(std::string());
         Xapian::PostingIterator end = r->db.postlist_end(std::string());
-        for (size_t i = 0; i < n; i++) {
-            len[i] = 0;
-            if (p == end)
+        for (size_t i = 0; i < n && p != end; i++) {
+            if (len[i] != 0)
                 continue;
             if (*p < ids[i])
                 p.skip_to(ids[i]);
