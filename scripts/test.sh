@@ -7,8 +7,8 @@
 #      (pkg-config and CMake) and the Python module tested on it
 #   3. ASan + UBSan (clang), full ctest suite
 #   4. valgrind memcheck over the unit tests and api_threads, and over the CLI, query-limit,
-#      and oracle suites with every zhiku process under valgrind (no leaks,
-#      no errors)
+#      oracle and incremental-indexing suites with every zhiku process
+#      under valgrind (no leaks, no errors)
 #   5. the libFuzzer targets, briefly (ZK_FUZZ_SECONDS, default 30 each;
 #      docs/fuzzing.md)
 # Build trees go to build-test-*/ (ignored by git). Run from anywhere.
