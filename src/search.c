@@ -172,6 +172,8 @@ struct zk_searcher {
     report *reports;
     uint32_t *rec_docid;
     size_t n_reports;
+    uint32_t *loaded; /* the reports whose fields were read, to free */
+    size_t n_loaded;
     uint32_t *by_shard[ZK_MAX_SHARDS];
     uint32_t *shard_docid[ZK_MAX_SHARDS];
     size_t n_by_shard[ZK_MAX_SHARDS];
@@ -216,13 +218,15 @@ static void drop_records(zk_searcher *s)
 {
     size_t i;
 
-    for (i = 0; i < s->n_reports; i++)
-        report_clear(&s->reports[i]);
+    for (i = 0; i < s->n_loaded; i++)
+        report_clear(&s->reports[s->loaded[i]]);
     free(s->reports);
     free(s->rec_docid);
+    free(s->loaded);
     s->reports = NULL;
     s->rec_docid = NULL;
-    s->n_reports = 0;
+    s->loaded = NULL;
+    s->n_reports = s->n_loaded = 0;
     for (i = 0; i < ZK_MAX_SHARDS; i++) {
         free(s->by_shard[i]);
         free(s->shard_docid[i]);
@@ -256,6 +260,7 @@ static int load_records(zk_searcher *s)
         return rc;
     s->reports = calloc(pl.n ? pl.n : 1, sizeof(*s->reports));
     s->rec_docid = malloc((pl.n ? pl.n : 1) * sizeof(uint32_t));
+    s->loaded = malloc((pl.n ? pl.n : 1) * sizeof(uint32_t));
     for (i = 0; s->reports != NULL && i < s->n_shards; i++) {
         s->by_shard[i] = malloc((pl.n ? pl.n : 1) * sizeof(uint32_t));
         s->shard_docid[i] = malloc((pl.n ? pl.n : 1) * sizeof(uint32_t));
@@ -263,7 +268,8 @@ static int load_records(zk_searcher *s)
     for (i = 0; i < s->n_shards; i++)
         if (s->by_shard[i] == NULL || s->shard_docid[i] == NULL)
             break;
-    if (s->reports == NULL || s->rec_docid == NULL || i < s->n_shards) {
+    if (s->reports == NULL || s->rec_docid == NULL || s->loaded == NULL ||
+        i < s->n_shards) {
         zk__plist_free(&pl);
         drop_records(s);
         return zk__error_oom();
@@ -394,6 +400,7 @@ static int load_report(zk_searcher *s, report *r)
     free(v);
     free(data);
     r->loaded = 1;
+    s->loaded[s->n_loaded++] = (uint32_t)(r - s->reports);
     return ZK_OK;
 }
 
