@@ -351,21 +351,20 @@ static int passage_lengths(zk_searcher *s, const uint32_t *ids, size_t n,
     return rc;
 }
 
-/* The report (index into s->reports) of passage `docid`, or SIZE_MAX. */
-static size_t report_of(const zk_searcher *s, uint32_t docid)
+/* The report (index into s->reports) of passage `docid`, or SIZE_MAX:
+ * the first record after it in its shard. Called for ascending docids,
+ * with cur[] (one per shard, starting at 0) kept between calls, so that
+ * the records are walked through once. */
+static size_t report_of(const zk_searcher *s, uint32_t docid, size_t *cur)
 {
     unsigned sh = shard_of_doc(s, docid);
     const uint32_t *d = s->shard_docid[sh];
-    size_t lo = 0, hi = s->n_by_shard[sh];
+    size_t k = cur[sh], n = s->n_by_shard[sh];
 
-    while (lo < hi) { /* first record with docid > passage docid */
-        size_t mid = (lo + hi) / 2;
-        if (d[mid] <= docid)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < s->n_by_shard[sh] ? s->by_shard[sh][lo] : SIZE_MAX;
+    while (k < n && d[k] <= docid)
+        k++;
+    cur[sh] = k;
+    return k < n ? s->by_shard[sh][k] : SIZE_MAX;
 }
 
 static int load_report(zk_searcher *s, report *r)
@@ -1844,6 +1843,8 @@ static int run_query(zk_searcher *s, zk_results *res,
     zk__plist pl = {0};
     size_t i, k, n, want, kept, top, sorted, verified = 0, accepted = 0;
     unsigned *per = NULL, *seen = NULL;
+    size_t rcur[ZK_MAX_SHARDS];
+    unsigned char *in_title = NULL;
     uint64_t reports_cand = 0, reports_ok = 0;
     int rc = ZK_OK, lazy;
 
@@ -1923,9 +1924,10 @@ static int run_query(zk_searcher *s, zk_results *res,
         rc = zk__error_oom();
         goto done;
     }
+    memset(rcur, 0, sizeof(rcur));
     for (i = 0; i < n; i++) {
         c[i].docid = final.v[i];
-        c[i].report = report_of(s, final.v[i]);
+        c[i].report = report_of(s, final.v[i], rcur);
         ids[i] = final.v[i];
         dl[i] = (uint32_t)s->avlength; /* unless lengths are looked up */
         if (c[i].report != SIZE_MAX && per[c[i].report]++ == 0)
@@ -1978,8 +1980,7 @@ static int run_query(zk_searcher *s, zk_results *res,
     /* title: passages of reports whose title has a query word */
     for (k = 0; rc == ZK_OK && k < words.n; k++) {
         char term[ZK_MAX_TERM + 4];
-        size_t wl = strlen(words.w[k]);
-        idset ts;
+        size_t wl = strlen(words.w[k]), j;
         double w;
         if (wl + 1 >= sizeof(term))
             continue;
@@ -1989,11 +1990,23 @@ static int run_query(zk_searcher *s, zk_results *res,
         if (rc != ZK_OK || pl.n == 0)
             continue;
         w = ZK_W_TITLE * idf((double)s->n_reports, (double)pl.n);
-        ts.v = pl.ids;
-        ts.n = pl.n;
+        /* which reports have it: both lists are ascending record docids */
+        if (in_title == NULL &&
+            (in_title = malloc(s->n_reports ? s->n_reports : 1)) == NULL) {
+            rc = zk__error_oom();
+            break;
+        }
+        memset(in_title, 0, s->n_reports);
+        for (i = 0, j = 0; i < s->n_reports && j < pl.n;) {
+            if (s->rec_docid[i] < pl.ids[j])
+                i++;
+            else if (s->rec_docid[i] > pl.ids[j])
+                j++;
+            else
+                in_title[i++] = 1;
+        }
         for (i = 0; i < n; i++) {
-            if (c[i].report == SIZE_MAX ||
-                !set_has(&ts, s->rec_docid[c[i].report]))
+            if (c[i].report == SIZE_MAX || !in_title[c[i].report])
                 continue;
             c[i].parts[ZK_PART_TITLE] += w;
             c[i].score += w;
@@ -2147,6 +2160,7 @@ done:
     free(dl);
     free(per);
     free(seen);
+    free(in_title);
     return rc;
 }
 
