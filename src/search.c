@@ -1515,7 +1515,7 @@ static int score_rterm(zk_searcher *s, const rterm *t, cand *c, size_t n,
     idfv = idf((double)s->n_passages, (double)tf);
     for (p = 0; p < ZK_N_PARTS; p++)
         w[p] = t->weight[p] * idfv;
-    if (tf <= 8 * (uint64_t)n) {
+    if (tf <= 2 * (uint64_t)n) {
         rc = zk__reader_postlist(s->rd, t->term, t->len, 1, pl);
         if (rc != ZK_OK)
             return rc;
