@@ -873,12 +873,27 @@ typedef struct gram_item {
     uint64_t tf;
 } gram_item;
 
+/* An item's n-grams and, once its candidates are known, each n-gram's wdf
+ * in each candidate (w[k][i] for n-gram k and candidate i, NULL when not
+ * read): the ranking reuses them rather than reading the lists again. */
 typedef struct gram_set {
     gram_item v[ZK_MAX_GRAMS];
     size_t n;
+    uint32_t *w[ZK_MAX_GRAMS];
     zk_searcher *s;
     int rc;
 } gram_set;
+
+static void gram_set_free(gram_set *g)
+{
+    size_t k;
+
+    if (g == NULL)
+        return;
+    for (k = 0; k < g->n; k++)
+        free(g->w[k]);
+    free(g);
+}
 
 static int gram_collect_cb(const char *term, size_t len, void *payload)
 {
@@ -922,12 +937,12 @@ static int literal_grams(zk_searcher *s, const zk__qitem *it, gram_set **out)
 }
 
 /* Keep in `set` the passages that hold n-grams g->v[from...], skipping
- * through their posting lists. */
-static int keep_with_grams(zk_searcher *s, const gram_set *g, size_t from,
-                           idset *set)
+ * through their posting lists, and note their wdfs in g->w[from...]
+ * (g->w[0...from-1], when set, are kept aligned with `set`). */
+static int keep_with_grams(zk_searcher *s, gram_set *g, size_t from, idset *set)
 {
     unsigned char *has;
-    size_t i, k, o;
+    size_t i, j, k, o;
     int rc = ZK_OK;
 
     if (from >= g->n || set->n == 0)
@@ -936,11 +951,22 @@ static int keep_with_grams(zk_searcher *s, const gram_set *g, size_t from,
     if (has == NULL)
         return zk__error_oom();
     for (k = from; rc == ZK_OK && k < g->n && set->n > 0; k++) {
+        g->w[k] = malloc(set->n * sizeof(uint32_t));
+        if (g->w[k] == NULL) {
+            rc = zk__error_oom();
+            break;
+        }
         rc = zk__reader_has(s->rd, g->v[k].term, g->v[k].len, set->v, set->n,
-                            has);
-        for (i = 0, o = 0; rc == ZK_OK && i < set->n; i++)
-            if (has[i])
-                set->v[o++] = set->v[i];
+                            has, g->w[k]);
+        for (i = 0, o = 0; rc == ZK_OK && i < set->n; i++) {
+            if (!has[i])
+                continue;
+            set->v[o] = set->v[i];
+            for (j = 0; j <= k; j++)
+                if (g->w[j] != NULL)
+                    g->w[j][o] = g->w[j][i];
+            o++;
+        }
         if (rc == ZK_OK)
             set->n = o;
     }
@@ -966,31 +992,35 @@ static int literal_exact(const zk__qitem *it)
     return !ws && it->norm_chars >= 1;
 }
 
-/* Candidates for a literal: passages holding all its n-grams, found from
- * the rarest n-gram's posting list, each candidate then looked up in the
- * others' (rarest next), so a query costs about as much as its rarest
- * n-gram. Exact when the literal is one n-gram (one or two characters). */
-static int literal_candidates(zk_searcher *s, const zk__qitem *it, idset *out,
-                              int *exact)
+/* Candidates for a literal whose n-grams are g (literal_grams()):
+ * passages holding all of them, found from the rarest n-gram's posting
+ * list, each candidate then looked up in the others' (rarest next), so a
+ * query costs about as much as its rarest n-gram; their wdfs go to g->w.
+ * Exact when the literal is one n-gram (one or two characters). */
+static int literal_candidates(zk_searcher *s, const zk__qitem *it, gram_set *g,
+                              idset *out, int *exact)
 {
-    gram_set *g = NULL;
     zk__plist pl = {0};
-    int rc = literal_grams(s, it, &g);
+    int rc = ZK_OK;
 
     out->n = 0;
     *exact = literal_exact(it);
-    if (rc == ZK_OK && g->n > 0 && g->v[0].tf > 0)
-        rc = zk__reader_postlist(s->rd, g->v[0].term, g->v[0].len, 0, &pl);
-    if (rc == ZK_OK && pl.n > 0)
+    if (g->n > 0 && g->v[0].tf > 0)
+        rc = zk__reader_postlist(s->rd, g->v[0].term, g->v[0].len, 1, &pl);
+    if (rc == ZK_OK && pl.n > 0) {
         rc = set_reserve(out, pl.n);
+        g->w[0] = malloc(pl.n * sizeof(uint32_t));
+        if (rc == ZK_OK && g->w[0] == NULL)
+            rc = zk__error_oom();
+    }
     if (rc == ZK_OK && pl.n > 0) {
         memcpy(out->v, pl.ids, pl.n * sizeof(uint32_t));
+        memcpy(g->w[0], pl.wdf, pl.n * sizeof(uint32_t));
         out->n = pl.n;
     }
     if (rc == ZK_OK)
         rc = keep_with_grams(s, g, 1, out);
     zk__plist_free(&pl);
-    free(g);
     return rc;
 }
 
@@ -1080,13 +1110,16 @@ typedef struct item_state {
     int exact;
     int narrowed;
     uint64_t own;
+    gram_set *g; /* a literal's n-grams, their wdfs aligned with cand */
 } item_state;
 
 static int item_candidates(zk_searcher *s, const zk__qitem *it, item_state *st)
 {
     st->exact = 1;
     if (it->field == ZK_QF_TEXT || it->field == ZK_QF_SECTION) {
-        int rc = literal_candidates(s, it, &st->cand, &st->exact);
+        int rc = literal_grams(s, it, &st->g);
+        if (rc == ZK_OK)
+            rc = literal_candidates(s, it, st->g, &st->cand, &st->exact);
         if (it->field == ZK_QF_SECTION)
             st->exact = 0; /* the n-grams also come from the text */
         return rc;
@@ -1305,7 +1338,8 @@ static int evaluate(zk_searcher *s, const zk__query *q, item_state *st,
     for (k = 0; rc == ZK_OK && k < q->n; k++) {
         if (narrowable(q, k)) {
             nv[m].k = k;
-            rc = literal_grams(s, &q->items[k], &nv[m].g);
+            rc = literal_grams(s, &q->items[k], &st[k].g);
+            nv[m].g = st[k].g; /* st[k] owns it */
             m++;
         } else {
             rc = item_candidates(s, &q->items[k], &st[k]);
@@ -1342,7 +1376,7 @@ static int evaluate(zk_searcher *s, const zk__query *q, item_state *st,
         qsort(nv, m, sizeof(*nv), cmp_narrow);
     for (j = 0; rc == ZK_OK && j < m; j++) {
         item_state *t = &st[nv[j].k];
-        const gram_set *gs = nv[j].g;
+        gram_set *gs = nv[j].g;
         uint64_t rare = gs->n ? gs->v[0].tf : 0;
         t->exact = literal_exact(&q->items[nv[j].k]);
         if (q->items[nv[j].k].field == ZK_QF_SECTION)
@@ -1355,7 +1389,8 @@ static int evaluate(zk_searcher *s, const zk__query *q, item_state *st,
             t->narrowed = 1;
             t->own = rare;
         } else {
-            rc = literal_candidates(s, &q->items[nv[j].k], &t->cand, &t->exact);
+            rc = literal_candidates(s, &q->items[nv[j].k], gs, &t->cand,
+                                    &t->exact);
             if (q->items[nv[j].k].field == ZK_QF_SECTION)
                 t->exact = 0;
             t->own = t->cand.n;
@@ -1369,8 +1404,6 @@ static int evaluate(zk_searcher *s, const zk__query *q, item_state *st,
             set_and(final, &t->cand);
         }
     }
-    for (j = 0; j < m; j++)
-        free(nv[j].g);
     free(nv);
     /* exact exclusions now; the others when candidates are checked */
     for (k = 0; rc == ZK_OK && k < q->n; k++)
@@ -1497,25 +1530,61 @@ static int rterms_add(rterms *t, const char *term, size_t len, int part,
     return ZK_OK;
 }
 
+/* An item whose candidates hold every candidate of the query (alone in
+ * its group, positive) and that noted the wdfs of n-gram `t`: its state,
+ * *gi the n-gram's index; or NULL. */
+static const item_state *gram_source(const zk__query *q, const item_state *st,
+                                     const rterm *t, size_t *gi)
+{
+    size_t k, j;
+
+    *gi = 0;
+    for (k = 0; k < q->n; k++) {
+        const gram_set *g = st[k].g;
+        if (g == NULL || !narrowable(q, k))
+            continue;
+        for (j = 0; j < g->n; j++)
+            if (g->v[j].len == t->len && g->w[j] != NULL &&
+                memcmp(g->v[j].term, t->term, t->len) == 0) {
+                *gi = j;
+                return &st[k];
+            }
+    }
+    return NULL;
+}
+
 /* Add each part's weight x idf x BM25 of term `t` to the candidates (their
  * docids ascending in ids, their document lengths in dl). A term whose
  * posting list is not much longer than the candidate list is read whole and
  * merged; otherwise the list is skipped through candidate by candidate. */
 static int score_rterm(zk_searcher *s, const rterm *t, cand *c, size_t n,
                        const uint32_t *ids, uint32_t *wdf, const uint32_t *dl,
-                       zk__plist *pl)
+                       zk__plist *pl, const item_state *src, size_t gi)
 {
     uint64_t tf = 0;
     double w[ZK_N_PARTS], idfv;
     size_t i, j, p;
-    int rc = zk__reader_termfreq(s->rd, t->term, t->len, &tf);
+    int rc =
+        src != NULL ? ZK_OK : zk__reader_termfreq(s->rd, t->term, t->len, &tf);
 
+    if (src != NULL)
+        tf = src->g->v[gi].tf;
     if (rc != ZK_OK || tf == 0)
         return rc;
     idfv = idf((double)s->n_passages, (double)tf);
     for (p = 0; p < ZK_N_PARTS; p++)
         w[p] = t->weight[p] * idfv;
-    if (tf <= 2 * (uint64_t)n) {
+    if (src != NULL) {
+        /* an n-gram of a term whose candidates hold every candidate here:
+         * its wdfs were noted when the candidates were looked up */
+        const uint32_t *cv = src->cand.v, *cw = src->g->w[gi];
+        size_t cn = src->cand.n;
+        for (i = 0, j = 0; i < n; i++) {
+            while (j < cn && cv[j] < ids[i])
+                j++;
+            wdf[i] = j < cn && cv[j] == ids[i] ? cw[j] : 0;
+        }
+    } else if (tf <= 2 * (uint64_t)n) {
         rc = zk__reader_postlist(s->rd, t->term, t->len, 1, pl);
         if (rc != ZK_OK)
             return rc;
@@ -1535,10 +1604,11 @@ static int score_rterm(zk_searcher *s, const rterm *t, cand *c, size_t n,
             }
         }
         return ZK_OK;
+    } else {
+        rc = zk__reader_wdfs(s->rd, t->term, t->len, ids, n, wdf);
+        if (rc != ZK_OK)
+            return rc;
     }
-    rc = zk__reader_wdfs(s->rd, t->term, t->len, ids, n, wdf);
-    if (rc != ZK_OK)
-        return rc;
     for (i = 0; i < n; i++) {
         double b;
         if (wdf[i] == 0)
@@ -1872,7 +1942,12 @@ static int run_query(zk_searcher *s, zk_results *res,
         if (n == 0 && st[k].narrowed) {
             /* looked for only among other terms' candidates: alone now */
             st[k].narrowed = 0;
-            rc = literal_candidates(s, it, &st[k].cand, &st[k].exact);
+            gram_set_free(st[k].g);
+            st[k].g = NULL;
+            rc = literal_grams(s, it, &st[k].g);
+            if (rc == ZK_OK)
+                rc = literal_candidates(s, it, st[k].g, &st[k].cand,
+                                        &st[k].exact);
             if (rc != ZK_OK)
                 goto done;
             res->term_counts[i] = st[k].cand.n;
@@ -1975,8 +2050,11 @@ static int run_query(zk_searcher *s, zk_results *res,
         g.weight = ZK_W_LITERAL / (double)(g.count ? g.count : 1);
         rc = each_gram(it->norm, it->norm_len, gram_add_cb, &g);
     }
-    for (k = 0; rc == ZK_OK && k < rt.n; k++)
-        rc = score_rterm(s, &rt.v[k], c, n, ids, wdf, dl, &pl);
+    for (k = 0; rc == ZK_OK && k < rt.n; k++) {
+        size_t gi;
+        const item_state *src = gram_source(q, st, &rt.v[k], &gi);
+        rc = score_rterm(s, &rt.v[k], c, n, ids, wdf, dl, &pl, src, gi);
+    }
     /* title: passages of reports whose title has a query word */
     for (k = 0; rc == ZK_OK && k < words.n; k++) {
         char term[ZK_MAX_TERM + 4];
@@ -2147,8 +2225,10 @@ static int run_query(zk_searcher *s, zk_results *res,
         res->info.exact = 0;
     }
 done:
-    for (k = 0; k < q->n; k++)
+    for (k = 0; k < q->n; k++) {
         set_free(&st[k].cand);
+        gram_set_free(st[k].g);
+    }
     free(st);
     set_free(&final);
     words_free(&words);

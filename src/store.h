@@ -106,9 +106,11 @@ int zk__reader_wdfs(zk__reader *r, const char *term, size_t len,
 int zk__reader_doclens(zk__reader *r, const uint32_t *ids, size_t n,
                        uint32_t *len);
 /* For each of the ascending docids `ids`, whether it is indexed by `term`
- * (has[i] 1 or 0), skipping through the posting list. */
+ * (has[i] 1 or 0) and, when wdf is not NULL, with what wdf (0 where absent;
+ * a filter term has wdf 0 too), skipping through the posting list. */
 int zk__reader_has(zk__reader *r, const char *term, size_t len,
-                   const uint32_t *ids, size_t n, unsigned char *has);
+                   const uint32_t *ids, size_t n, unsigned char *has,
+                   uint32_t *wdf);
 /* A document's data; *out malloc'ed. ZK_ENOTFOUND if there is none. */
 int zk__reader_data(zk__reader *r, uint32_t id, char **out, size_t *len);
 

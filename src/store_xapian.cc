@@ -511,7 +511,8 @@ int zk__reader_wdfs(zk__reader *r, const char *term, size_t len,
 }
 
 int zk__reader_has(zk__reader *r, const char *term, size_t len,
-                   const uint32_t *ids, size_t n, unsigned char *has)
+                   const uint32_t *ids, size_t n, unsigned char *has,
+                   uint32_t *wdf)
 {
     try {
         std::string t(term, len);
@@ -519,11 +520,15 @@ int zk__reader_has(zk__reader *r, const char *term, size_t len,
         Xapian::PostingIterator end = r->db.postlist_end(t);
         for (size_t i = 0; i < n; i++) {
             has[i] = 0;
+            if (wdf != NULL)
+                wdf[i] = 0;
             if (p == end)
                 continue;
             if (*p < ids[i])
                 p.skip_to(ids[i]);
             has[i] = p != end && *p == ids[i];
+            if (has[i] && wdf != NULL)
+                wdf[i] = p.get_wdf();
         }
         return ZK_OK;
     } catch (...) {
