@@ -1605,7 +1605,7 @@ static int score_rterm(zk_searcher *s, const rterm *t, cand *c, size_t n,
         }
         return ZK_OK;
     } else {
-        rc = zk__reader_wdfs(s->rd, t->term, t->len, ids, n, wdf);
+        rc = zk__reader_has(s->rd, t->term, t->len, ids, n, NULL, wdf);
         if (rc != ZK_OK)
             return rc;
     }

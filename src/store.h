@@ -96,18 +96,16 @@ int zk__reader_termfreq(zk__reader *r, const char *term, size_t len,
  * posting's wdf when want_wdf is not 0. */
 int zk__reader_postlist(zk__reader *r, const char *term, size_t len,
                         int want_wdf, zk__plist *out);
-/* For each of the ascending docids `ids`, the term's wdf (0 if absent). */
-int zk__reader_wdfs(zk__reader *r, const char *term, size_t len,
-                    const uint32_t *ids, size_t n, uint32_t *wdf);
 /* For each of the ascending docids `ids` whose len[i] is 0, the
  * document's length (left 0 if there is no such document); entries
  * already set are kept. One pass over the index's document lengths, where
  * looking them up term by term would repeat it for every term. */
 int zk__reader_doclens(zk__reader *r, const uint32_t *ids, size_t n,
                        uint32_t *len);
-/* For each of the ascending docids `ids`, whether it is indexed by `term`
- * (has[i] 1 or 0) and, when wdf is not NULL, with what wdf (0 where absent;
- * a filter term has wdf 0 too), skipping through the posting list. */
+/* For each of the ascending docids `ids`, skipping through the posting
+ * list of `term`: whether the term indexes it (has[i] 1 or 0) and with
+ * what wdf (wdf[i], 0 where absent; a filter term has wdf 0 too). Either
+ * array may be NULL. */
 int zk__reader_has(zk__reader *r, const char *term, size_t len,
                    const uint32_t *ids, size_t n, unsigned char *has,
                    uint32_t *wdf);

@@ -488,28 +488,6 @@ int zk__reader_doclens(zk__reader *r, const uint32_t *ids, size_t n,
     }
 }
 
-int zk__reader_wdfs(zk__reader *r, const char *term, size_t len,
-                    const uint32_t *ids, size_t n, uint32_t *wdf)
-{
-    try {
-        std::string t(term, len);
-        Xapian::PostingIterator p = r->db.postlist_begin(t);
-        Xapian::PostingIterator end = r->db.postlist_end(t);
-        for (size_t i = 0; i < n; i++) {
-            wdf[i] = 0;
-            if (p == end)
-                continue;
-            if (*p < ids[i])
-                p.skip_to(ids[i]);
-            if (p != end && *p == ids[i])
-                wdf[i] = p.get_wdf();
-        }
-        return ZK_OK;
-    } catch (...) {
-        return map_error("reading the index");
-    }
-}
-
 int zk__reader_has(zk__reader *r, const char *term, size_t len,
                    const uint32_t *ids, size_t n, unsigned char *has,
                    uint32_t *wdf)
@@ -519,16 +497,14 @@ int zk__reader_has(zk__reader *r, const char *term, size_t len,
         Xapian::PostingIterator p = r->db.postlist_begin(t);
         Xapian::PostingIterator end = r->db.postlist_end(t);
         for (size_t i = 0; i < n; i++) {
-            has[i] = 0;
-            if (wdf != NULL)
-                wdf[i] = 0;
-            if (p == end)
-                continue;
-            if (*p < ids[i])
+            int here = 0;
+            if (p != end && *p < ids[i])
                 p.skip_to(ids[i]);
-            has[i] = p != end && *p == ids[i];
-            if (has[i] && wdf != NULL)
-                wdf[i] = p.get_wdf();
+            here = p != end && *p == ids[i];
+            if (has != NULL)
+                has[i] = here;
+            if (wdf != NULL)
+                wdf[i] = here ? p.get_wdf() : 0;
         }
         return ZK_OK;
     } catch (...) {
