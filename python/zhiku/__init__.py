@@ -627,7 +627,9 @@ class Results:
 
     ``passages``, ``reports``: totals over all matches (estimates unless
     ``exact``); ``seconds``: query time; ``terms``: list of (term as
-    normalised, passages it matches on its own); ``query``: the query.
+    normalised, passages it matches on its own: possibly an upper bound,
+    but 0 only when it matches nothing, as ``zk_results_term()`` says);
+    ``query``: the query.
     """
 
     def __init__(self, query, hits, info, terms):
