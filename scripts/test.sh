@@ -6,9 +6,10 @@
 #      prefix, with the example built against the installed package
 #      (pkg-config and CMake) and the Python module tested on it
 #   3. ASan + UBSan (clang), full ctest suite
-#   4. valgrind memcheck over the unit tests and api_threads, and over the CLI, query-limit,
-#      oracle and incremental-indexing suites with every zhiku process
-#      under valgrind (no leaks, no errors)
+#   4. valgrind memcheck over the unit tests and api_threads, and over the
+#      CLI, query-limit, oracle and incremental-indexing suites and scaled-down
+#      fault, crash and concurrency suites, with every zhiku process they
+#      test under valgrind (no leaks, no errors)
 #   5. the libFuzzer targets, briefly (ZK_FUZZ_SECONDS, default 30 each;
 #      docs/fuzzing.md)
 # Build trees go to build-test-*/ (ignored by git). Run from anywhere.
@@ -70,8 +71,9 @@ if grep -q "Defects:" build-test-gcc/memcheck.log; then
     cat build-test-gcc/Testing/Temporary/MemoryChecker.*.log | head -60
     exit 1
 fi
-# the shell suites (CLIs, query limits, the oracle) with every zhiku process
-# they start under valgrind (tests/memcheck.sh)
+# the shell suites (CLIs, query limits, the oracle, incremental indexing, and
+# the disk-full, kill and concurrency suites scaled down) with the zhiku
+# processes they test under valgrind (tests/memcheck.sh)
 (cd build-test-gcc && ctest --output-on-failure -j "$jobs" -L '^memcheck$')
 
 step "fuzzing, ${fuzz_seconds}s per target"

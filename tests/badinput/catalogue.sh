@@ -17,8 +17,14 @@
 #   ZK_BADINPUT_BIG_MB       size of the one-line file (default 50)
 #   ZK_BADINPUT_CHURN_FILES  files rewritten/deleted while indexed (100)
 #   ZK_BADINPUT_TIMEOUT      seconds one indexing run may take (600)
+#   ZK_BADINPUT_SETUP_INDEX  the zhiku-index that builds the base and
+#                            reference indexes and reads statistics
+#                            (default ZHIKU_INDEX; the run under valgrind
+#                            passes the plain program, so that valgrind
+#                            watches the runs over the cases)
 set -uo pipefail
 zi=$1 zq=$2 py=$3 shared=$4 work=$5
+zsetup=${ZK_BADINPUT_SETUP_INDEX:-$zi}
 shift 5
 only=("$@")
 here=$(cd "$(dirname "$0")" && pwd)
@@ -59,7 +65,7 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-for tool in "$zi" "$zq"; do
+for tool in "$zi" "$zq" "$zsetup"; do
     "${asuser[@]}" "$tool" --version > /dev/null 2>&1 || {
         echo "catalogue: $tool does not run as $(
             [ ${#asuser[@]} -gt 0 ] && echo "uid 65534" || id -un)" \
@@ -68,6 +74,7 @@ for tool in "$zi" "$zq"; do
     }
 done
 zindex() { "${asuser[@]}" "$zi" "$@"; }
+zsetup() { "${asuser[@]}" "$zsetup" "$@"; }
 zquery() { "${asuser[@]}" "$zq" "$@"; }
 
 # ---- the good reports: a term found in each and in no other -------------
@@ -83,7 +90,7 @@ cp "$shared/corpus/seed/${good_files[0]}" "$work/good/"
 for f in "${good_files[@]:1}"; do cp "$corpus/$f" "$work/good/"; done
 chmod -R a+rX "$work/base" "$work/good"
 [ ${#asuser[@]} -gt 0 ] && chown 65534:65534 "$work"/*
-zindex -q -i "$work/base-ix" "$work/base" > /dev/null 2>&1 ||
+zsetup -q -i "$work/base-ix" "$work/base" > /dev/null 2>&1 ||
     { echo "catalogue: cannot build the base index"; exit 1; }
 n_before=$((${#base_files[@]} + ${#good_files[@]}))
 
@@ -432,7 +439,7 @@ check_churn() {
     mkdir -p "$work/vref/churn"
     cp "$work/versions/A.txt" "$work/vref/churn/fA.txt"
     cp "$work/versions/B.txt" "$work/vref/churn/fB.txt"
-    zindex -q -i "$work/vref-ix" "$work/vref" > /dev/null 2>&1
+    zsetup -q -i "$work/vref-ix" "$work/vref" > /dev/null 2>&1
     n_a=$(zquery -i "$work/vref-ix" --count 甲版本标记 | cut -d' ' -f1)
     n_b=$(zquery -i "$work/vref-ix" --count 乙版本标记 | cut -d' ' -f1)
     check "versions have passages" 1 "$([ "${n_a:-0}" -gt 10 ] && [ "${n_b:-0}" -gt 10 ] && echo 1)"
@@ -476,7 +483,7 @@ shown() { # a path as the tools' messages show it: control characters \xNN
     printf '%s' "$s"
 }
 sanitizer_re='AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:|MemorySanitizer|ThreadSanitizer'
-stats_reports() { zindex -i "$1" --stats 2> /dev/null | sed -n 's/^reports: *//p'; }
+stats_reports() { zsetup -i "$1" --stats 2> /dev/null | sed -n 's/^reports: *//p'; }
 du_kb() { du -sk "$1" 2> /dev/null | cut -f1; }
 
 run_case() { # name exit new failed outcome detail terms

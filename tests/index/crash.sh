@@ -5,20 +5,35 @@
 # same index as a clean build: same reports, passages and search results.
 #
 # usage: crash.sh ZHIKU_INDEX PYTHON3 SHARED_DIR WORK_DIR [KILLS]
+#
+# ZK_CRASH_KILLS   kills when KILLS is not given (default 25)
+# ZK_CRASH_SAMPLE  "full" (default: 330 reports, 10 MB) or "small" (73
+#                  reports, 2.5 MB: the 2026 provincial reports, 40 laws
+#                  and the seed; for runs under valgrind in CI)
 set -uo pipefail
 zi=$1 py=$2 shared=$3 work=$4 kills=${5:-${ZK_CRASH_KILLS:-25}}
+sample=${ZK_CRASH_SAMPLE:-full}
 here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$work"
 mkdir -p "$work"
 
-# a few hundred real reports of every kind, ~20 MB
+# real reports of every kind: a few hundred, ~10 MB (or the small sample)
 corpus=$work/corpus
 mkdir -p "$corpus"
-for d in gov-work-reports provincial-gov-work-reports-2026 \
-         govcn-state-council-docs-2018-2019 cpc-congress-reports; do
+case $sample in
+full)
+    dirs=(gov-work-reports provincial-gov-work-reports-2026
+          govcn-state-council-docs-2018-2019 cpc-congress-reports)
+    laws=150 ;;
+small)
+    dirs=(provincial-gov-work-reports-2026)
+    laws=40 ;;
+*) echo "crash: ZK_CRASH_SAMPLE must be full or small, not $sample"; exit 2 ;;
+esac
+for d in "${dirs[@]}"; do
     cp -r "$shared/corpus/$d" "$corpus/"
 done
-find "$shared/corpus/laws-regulations" -name '*.md' | sort | head -150 |
+find "$shared/corpus/laws-regulations" -name '*.md' | sort | head -"$laws" |
     while IFS= read -r f; do cp "$f" "$corpus/"; done
 cp "$shared/corpus/seed/"*.md "$corpus/"
 files=$(find "$corpus" -name '*.txt' -o -name '*.md' | wc -l)

@@ -11,11 +11,21 @@
 #
 # usage: faults.sh ZHIKU_INDEX ZHIKU_QUERY SHARED_DIR WORK_DIR
 #
+# ZK_FAULTS_ROOMS  the room (KB above the largest index file) of each
+#                  further disk-full point (default: 8 points, 256 to 2560;
+#                  CI's run under valgrind takes fewer)
+# ZK_FAULTS_SETUP_INDEX  the zhiku-index that builds the base and reference
+#                  indexes and reads statistics (default ZHIKU_INDEX): the
+#                  run under valgrind passes the plain program, so that
+#                  valgrind watches the runs that meet the faults and the
+#                  reruns after them, not the setting up
+#
 # Run as root (as in CI containers), permissions do not stop writes: the
 # tools then run as uid/gid 65534 (setpriv) in a work folder under
 # ${TMPDIR:-/tmp} that user owns.
 set -uo pipefail
 zi=$1 zq=$2 shared=$3 work=$4
+zsetup=${ZK_FAULTS_SETUP_INDEX:-$zi}
 corpus=$shared/corpus
 
 pass=0 failn=0
@@ -54,11 +64,12 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT; [ -n "${ZK_KEEP:-}" ] && trap - EXIT
-for tool in "$zi" "$zq"; do
+for tool in "$zi" "$zq" "$zsetup"; do
     "${asuser[@]}" "$tool" --version > /dev/null 2>&1 ||
         { echo "faults: $tool does not run as ${asuser[*]:-$(id -un)}"; exit 1; }
 done
 zindex() { "${asuser[@]}" "$zi" "$@"; }
+zsetup() { "${asuser[@]}" "$zsetup" "$@"; }
 # Under LeakSanitizer: when a write fails in the middle of add_document,
 # libxapian (1.4.22) loses a node of its pending-postings map (~600 bytes,
 # allocated and lost inside the library). The runs that make writes fail
@@ -81,15 +92,15 @@ chmod -R a+rX "$work"
 big_files=$(find "$work/big" -name '*.md' -o -name '*.txt' | wc -l)
 echo "faults: base $(ls "$work/base" | wc -l) reports, big batch $big_files reports ($(du -sm "$work/big" | cut -f1) MB), small batch 4"
 
-zindex -q -i "$work/base-ix" "$work/base" > /dev/null 2>&1 ||
+zsetup -q -i "$work/base-ix" "$work/base" > /dev/null 2>&1 ||
     { echo "faults: cannot build the base index"; exit 1; }
 # clean builds of base + batch: what a finished job must give
-zindex -q -i "$work/ref-big" "$work/base" "$work/big" > /dev/null 2>&1
-zindex -q -i "$work/ref-small" "$work/base" "$work/small" > /dev/null 2>&1
+zsetup -q -i "$work/ref-big" "$work/base" "$work/big" > /dev/null 2>&1
+zsetup -q -i "$work/ref-small" "$work/base" "$work/small" > /dev/null 2>&1
 
 # what an index holds: its statistics and the answers to some queries
 state() { # INDEX
-    zindex -i "$1" --stats 2> /dev/null | grep -aE '^(reports|passages):'
+    zsetup -i "$1" --stats 2> /dev/null | grep -aE '^(reports|passages):'
     local q qa
     for q in 城市品质 社保缴费 新冠肺炎 退税减税 发展 "城乡 融合" "改革 OR 开放" \
         三分之二 行政 "path:行政法 许可"; do
@@ -163,7 +174,7 @@ finish efbig-batches "$ix" big "$work/ref-big.state"
 # Xapian 1.4.22 wrote value chunks from a destructor, so that a failed
 # write there ended the process in std::terminate). Each time: exit 3,
 # no abort, the base intact
-for room in 256 512 768 1024 1280 1792 2048 2560; do
+for room in ${ZK_FAULTS_ROOMS:-256 512 768 1024 1280 1792 2048 2560}; do
     ix=$(fresh "efbig-$room")
     fsize_run "efbig-$room" "$ix" --batch-mb=1 "$work/big"
     code=$?
