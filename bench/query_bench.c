@@ -15,7 +15,10 @@
  *       I... (0-based, in file order), RUNS rounds, each round running every
  *       query once; each round also runs /bin/true (the cost of starting
  *       any process) and `ZHIKU_QUERY --version` (starting zhiku-query and
- *       loading its libraries, no index). A first round is a warm-up.
+ *       loading its libraries, no index) and, when they are beside this
+ *       program, zhiku-floor-xapian and zhiku-floor-deps (processes that
+ *       only load libxapian, or every library of zhiku-query but libzhiku:
+ *       bench/startup_floor.c). A first round is a warm-up.
  *       Prints one JSON object with, per command, the wall seconds, the
  *       child's CPU seconds and its minor page faults (wait4()). After
  *       each zhiku-query process the driver runs the same query itself
@@ -494,6 +497,8 @@ static void print_procs(const proc_time *p, int runs)
     fputs("]", stdout);
 }
 
+#define N_FLOORS 2
+
 static int cmd_cli(int runs, const char *bin, const char *dir,
                    const char *qfile, int nsel, char **sel)
 {
@@ -506,9 +511,34 @@ static int cmd_cli(int runs, const char *bin, const char *dir,
     double *lib = xmalloc((size_t)nsel * (size_t)runs * sizeof *lib);
     double *libcpu = xmalloc((size_t)nsel * (size_t)runs * sizeof *libcpu);
     int *st = xmalloc((size_t)nsel * sizeof *st);
+    /* the start-up floors, if built beside this program */
+    static const char *const floor_names[N_FLOORS] = {"zhiku-floor-xapian",
+                                                      "zhiku-floor-deps"};
+    char floor_path[N_FLOORS][4096];
+    int have_floor[N_FLOORS];
+    proc_time *tf[N_FLOORS];
     double open_s;
     zk_searcher *s = open_index(dir, &open_s);
-    int j, r;
+    int j, r, f;
+
+    for (f = 0; f < N_FLOORS; f++) {
+        char self[4096];
+        ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+        char *slash;
+        have_floor[f] = 0;
+        tf[f] = xmalloc((size_t)runs * sizeof *tf[f]);
+        if (len <= 0)
+            continue;
+        self[len] = '\0';
+        slash = strrchr(self, '/');
+        if (slash == NULL)
+            continue;
+        *slash = '\0';
+        if (snprintf(floor_path[f], sizeof floor_path[f], "%s/%s", self,
+                     floor_names[f]) >= (int)sizeof floor_path[f])
+            continue;
+        have_floor[f] = access(floor_path[f], X_OK) == 0;
+    }
 
     for (j = 0; j < nsel; j++) {
         unsigned long v = strtoul(sel[j], NULL, 10);
@@ -551,6 +581,14 @@ static int cmd_cli(int runs, const char *bin, const char *dir,
         p = time_process(vargv);
         if (r >= 0)
             tv[r] = p;
+        for (f = 0; f < N_FLOORS; f++) {
+            char *fargv[] = {floor_path[f], NULL};
+            if (!have_floor[f])
+                continue;
+            p = time_process(fargv);
+            if (r >= 0)
+                tf[f][r] = p;
+        }
     }
     printf("{\"runs\": %d, \"queries\": [", runs);
     for (j = 0; j < nsel; j++) {
@@ -572,7 +610,16 @@ static int cmd_cli(int runs, const char *bin, const char *dir,
     print_procs(tt, runs);
     fputs("}, \"version\": {", stdout);
     print_procs(tv, runs);
-    fputs("}}\n", stdout);
+    fputs("}", stdout);
+    for (f = 0; f < N_FLOORS; f++) {
+        if (!have_floor[f])
+            continue;
+        printf(", \"%s\": {", floor_names[f] + strlen("zhiku-"));
+        print_procs(tf[f], runs);
+        fputs("}", stdout);
+        free(tf[f]);
+    }
+    fputs("}\n", stdout);
     zk_searcher_free(s);
     return 0;
 }

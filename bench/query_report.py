@@ -453,6 +453,12 @@ def build(run):
               ms(statistics.median(r["overhead_cpu"] for r in cli))))
         parts = []
         for key, what in (("true", "`/bin/true`"),
+                          ("floor-xapian", "`zhiku-floor-xapian` (does "
+                                           "nothing; loads libxapian and "
+                                           "what it needs)"),
+                          ("floor-deps", "`zhiku-floor-deps` (does nothing; "
+                                         "loads every library of "
+                                         "zhiku-query but libzhiku)"),
                           ("version", "`zhiku-query --version` (libraries "
                                       "loaded, no dictionary, no index)")):
             e = c.get(key)
@@ -474,8 +480,25 @@ def build(run):
               "| %s | %s | %s |" % (ms(qwall), ms(qcpu), num(qflt)))
             w("")
             t_wall, t_cpu, t_flt = parts[0][1], parts[0][2], parts[0][3]
-            if len(parts) > 1:
-                v_wall = parts[1][1]
+            floors = {k: statistics.median(c[k]["times"])
+                      for k in ("floor-xapian", "floor-deps")
+                      if isinstance(c.get(k), dict) and c[k].get("times")}
+            if len(floors) == 2:
+                w("  The floors are C programs with an empty `main()`, linked "
+                  "with `--no-as-needed` (`bench/startup_floor.c`): what "
+                  "starting a process with those libraries costs before any "
+                  "code runs. Loading libxapian alone costs %s ms more than "
+                  "`/bin/true`; all of zhiku-query's libraries but libzhiku "
+                  "%s ms. Counted with the process start itself (`/bin/true`, "
+                  "%s ms), that is %s ms of the %g ms budget spent before "
+                  "zhiku's first instruction, on this machine; Debian 12 has "
+                  "no static libxapian to link instead."
+                  % (ms(floors["floor-xapian"] - t_wall),
+                     ms(floors["floor-deps"] - t_wall), ms(t_wall),
+                     ms(floors["floor-deps"]), CLI_GOAL_MS))
+                w("")
+            if "version" in c and c["version"].get("times"):
+                v_wall = statistics.median(c["version"]["times"])
                 w("  `zhiku-query --version` does nothing but start with its "
                   "shared libraries (libzhiku, libxapian, libstdc++, …): "
                   "%s ms more than `/bin/true`, before any dictionary or "
