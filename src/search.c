@@ -722,13 +722,27 @@ void zk_searcher_free(zk_searcher *s)
  * page needs, unless exact counts are asked for. */
 #define ZK_EXACT_BELOW 64
 
+/* A candidate passage. Kept small (32 bytes): a query may have tens of
+ * thousands, and every page they take is a page fault in a fresh process.
+ * The parts of the score, for --explain only, are in an array of their own,
+ * row `slot` (the candidate's place before sorting). */
 typedef struct cand {
     uint32_t docid;
+    uint32_t slot;
     size_t report; /* index into s->reports */
     double score;
-    double parts[ZK_N_PARTS];
     unsigned char verified, rejected; /* checked lazily, see doc_ok() */
 } cand;
+
+typedef double part_row[ZK_N_PARTS];
+
+/* Add v to a candidate's score, and to its part p when parts are kept. */
+static void add_score(cand *c, part_row *parts, int p, double v)
+{
+    if (parts != NULL)
+        parts[c->slot][p] += v;
+    c->score += v;
+}
 
 typedef struct hit_store {
     zk_hit hit;
@@ -1557,9 +1571,10 @@ static const item_state *gram_source(const zk__query *q, const item_state *st,
  * docids ascending in ids, their document lengths in dl). A term whose
  * posting list is not much longer than the candidate list is read whole and
  * merged; otherwise the list is skipped through candidate by candidate. */
-static int score_rterm(zk_searcher *s, const rterm *t, cand *c, size_t n,
-                       const uint32_t *ids, uint32_t *wdf, const uint32_t *dl,
-                       zk__plist *pl, const item_state *src, size_t gi)
+static int score_rterm(zk_searcher *s, const rterm *t, cand *c, part_row *parts,
+                       size_t n, const uint32_t *ids, uint32_t *wdf,
+                       const uint32_t *dl, zk__plist *pl, const item_state *src,
+                       size_t gi)
 {
     uint64_t tf = 0;
     double w[ZK_N_PARTS], idfv;
@@ -1595,10 +1610,8 @@ static int score_rterm(zk_searcher *s, const rterm *t, cand *c, size_t n,
                 j++;
             } else {
                 double b = bm25(pl->wdf[j], dl[i], s->avlength);
-                for (p = 0; p < ZK_N_PARTS; p++) {
-                    c[i].parts[p] += w[p] * b;
-                    c[i].score += w[p] * b;
-                }
+                for (p = 0; p < ZK_N_PARTS; p++)
+                    add_score(&c[i], parts, (int)p, w[p] * b);
                 i++;
                 j++;
             }
@@ -1614,10 +1627,8 @@ static int score_rterm(zk_searcher *s, const rterm *t, cand *c, size_t n,
         if (wdf[i] == 0)
             continue;
         b = bm25(wdf[i], dl[i], s->avlength);
-        for (p = 0; p < ZK_N_PARTS; p++) {
-            c[i].parts[p] += w[p] * b;
-            c[i].score += w[p] * b;
-        }
+        for (p = 0; p < ZK_N_PARTS; p++)
+            add_score(&c[i], parts, (int)p, w[p] * b);
     }
     return ZK_OK;
 }
@@ -1773,8 +1784,9 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* `parts`: the candidate's parts of the score, for --explain, or NULL */
 static int fill_hit(zk_searcher *s, zk_results *res, const cand *c, size_t rank,
-                    int explain)
+                    const double *parts)
 {
     hit_store *h = &res->hits[res->n_hits];
     passage_view v;
@@ -1843,14 +1855,14 @@ static int fill_hit(zk_searcher *s, zk_results *res, const cand *c, size_t rank,
     h->hit.n_matches = m.n;
     h->hit.section_matches = sm.v;
     h->hit.n_section_matches = sm.n;
-    if (explain) {
+    if (parts != NULL) {
         static const char *const names[ZK_N_PARTS] = ZK_PART_NAMES;
         char buf[512];
         size_t o = 0, i;
         o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%.4f =", c->score);
         for (i = 0; i < ZK_N_PARTS && o < sizeof(buf); i++)
             o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s %s %.4f",
-                                  i ? " +" : "", names[i], c->parts[i]);
+                                  i ? " +" : "", names[i], parts[i]);
         h->explain = strdup(buf);
         h->hit.explain = h->explain;
     }
@@ -1907,6 +1919,7 @@ static int run_query(zk_searcher *s, zk_results *res,
     item_state *st = calloc(q->n, sizeof(*st));
     idset final = {0};
     cand *c = NULL;
+    part_row *parts = NULL; /* with o->explain only */
     uint32_t *ids = NULL, *wdf = NULL, *dl = NULL;
     wordlist words = {0};
     rterms rt = {0};
@@ -1994,14 +2007,17 @@ static int run_query(zk_searcher *s, zk_results *res,
     dl = malloc(n * sizeof(*dl));
     per = calloc(s->n_reports + 1, sizeof(*per));
     seen = calloc(s->n_reports + 1, sizeof(*seen));
+    if (o->explain)
+        parts = calloc(n, sizeof(*parts));
     if (c == NULL || ids == NULL || wdf == NULL || dl == NULL || per == NULL ||
-        seen == NULL) {
+        seen == NULL || (o->explain && parts == NULL)) {
         rc = zk__error_oom();
         goto done;
     }
     memset(rcur, 0, sizeof(rcur));
     for (i = 0; i < n; i++) {
         c[i].docid = final.v[i];
+        c[i].slot = (uint32_t)i;
         c[i].report = report_of(s, final.v[i], rcur);
         ids[i] = final.v[i];
         dl[i] = (uint32_t)s->avlength; /* unless lengths are looked up */
@@ -2053,7 +2069,7 @@ static int run_query(zk_searcher *s, zk_results *res,
     for (k = 0; rc == ZK_OK && k < rt.n; k++) {
         size_t gi;
         const item_state *src = gram_source(q, st, &rt.v[k], &gi);
-        rc = score_rterm(s, &rt.v[k], c, n, ids, wdf, dl, &pl, src, gi);
+        rc = score_rterm(s, &rt.v[k], c, parts, n, ids, wdf, dl, &pl, src, gi);
     }
     /* title: passages of reports whose title has a query word */
     for (k = 0; rc == ZK_OK && k < words.n; k++) {
@@ -2086,8 +2102,7 @@ static int run_query(zk_searcher *s, zk_results *res,
         for (i = 0; i < n; i++) {
             if (c[i].report == SIZE_MAX || !in_title[c[i].report])
                 continue;
-            c[i].parts[ZK_PART_TITLE] += w;
-            c[i].score += w;
+            add_score(&c[i], parts, ZK_PART_TITLE, w);
         }
     }
     if (rc != ZK_OK)
@@ -2153,8 +2168,7 @@ static int run_query(zk_searcher *s, zk_results *res,
                 if (span > 0) {
                     double b = ZK_W_NEAR * (double)(n_terms - 1) /
                                (1.0 + (double)span / ZK_NEAR_SCALE);
-                    c[i].parts[ZK_PART_NEAR] += b;
-                    c[i].score += b;
+                    add_score(&c[i], parts, ZK_PART_NEAR, b);
                 }
                 free(m.v);
             }
@@ -2195,7 +2209,8 @@ static int run_query(zk_searcher *s, zk_results *res,
         per[r]++;
         kept++;
         if (kept > o->offset)
-            rc = fill_hit(s, res, &c[i], kept, o->explain);
+            rc = fill_hit(s, res, &c[i], kept,
+                          parts != NULL ? parts[c[i].slot] : NULL);
     }
     if (rc != ZK_OK)
         goto done;
@@ -2235,6 +2250,7 @@ done:
     rterms_free(&rt);
     zk__plist_free(&pl);
     free(c);
+    free(parts);
     free(ids);
     free(wdf);
     free(dl);
@@ -2468,7 +2484,7 @@ int zk_searcher_context(zk_results **out, zk_searcher *s, const zk_hit *hit,
         memset(&c, 0, sizeof(c));
         c.docid = s->rec_docid[rep - s->reports] - back * s->n_shards;
         c.report = (size_t)(rep - s->reports);
-        rc = fill_hit(s, res, &c, 0, 0);
+        rc = fill_hit(s, res, &c, 0, NULL);
     }
     if (rc != ZK_OK) {
         zk_results_free(res);
