@@ -521,23 +521,23 @@ static int cmd_cli(int runs, const char *bin, const char *dir,
     zk_searcher *s = open_index(dir, &open_s);
     int j, r, f;
 
-    for (f = 0; f < N_FLOORS; f++) {
-        char self[4096];
-        ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
-        char *slash;
-        have_floor[f] = 0;
-        tf[f] = xmalloc((size_t)runs * sizeof *tf[f]);
-        if (len <= 0)
-            continue;
+    /* this program's folder, where the floors are built */
+    char self[4096];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    char *slash = NULL;
+    if (len > 0) {
         self[len] = '\0';
         slash = strrchr(self, '/');
-        if (slash == NULL)
-            continue;
+    }
+    if (slash != NULL)
         *slash = '\0';
-        if (snprintf(floor_path[f], sizeof floor_path[f], "%s/%s", self,
-                     floor_names[f]) >= (int)sizeof floor_path[f])
-            continue;
-        have_floor[f] = access(floor_path[f], X_OK) == 0;
+    for (f = 0; f < N_FLOORS; f++) {
+        tf[f] = xmalloc((size_t)runs * sizeof *tf[f]);
+        have_floor[f] =
+            slash != NULL &&
+            snprintf(floor_path[f], sizeof floor_path[f], "%s/%s", self,
+                     floor_names[f]) < (int)sizeof floor_path[f] &&
+            access(floor_path[f], X_OK) == 0;
     }
 
     for (j = 0; j < nsel; j++) {
@@ -612,11 +612,11 @@ static int cmd_cli(int runs, const char *bin, const char *dir,
     print_procs(tv, runs);
     fputs("}", stdout);
     for (f = 0; f < N_FLOORS; f++) {
-        if (!have_floor[f])
-            continue;
-        printf(", \"%s\": {", floor_names[f] + strlen("zhiku-"));
-        print_procs(tf[f], runs);
-        fputs("}", stdout);
+        if (have_floor[f]) {
+            printf(", \"%s\": {", floor_names[f] + strlen("zhiku-"));
+            print_procs(tf[f], runs);
+            fputs("}", stdout);
+        }
         free(tf[f]);
     }
     fputs("}\n", stdout);
