@@ -2,9 +2,10 @@
 # bench/run-relevance.sh - the relevance benchmark: nDCG@10 and MRR of zhiku,
 # SQLite FTS5 (trigram + bm25) and Xapian's CJK n-grams on the judged topics
 # of bench/relevance/: the development topics (topics.tsv, qrels.tsv) and the
-# held-out topics (topics-heldout.tsv, qrels-heldout.tsv).
+# held-out topics (topics-heldout.tsv, qrels-heldout.tsv; a second set in
+# topics-heldout2.tsv, qrels-heldout2.tsv).
 #
-#   bench/run-relevance.sh [--work DIR] [--pool [--set dev|heldout]] [--no-doc]
+#   bench/run-relevance.sh [--work DIR] [--pool [--set dev|heldout|heldout2]] [--no-doc]
 #                          [--zhiku BIN] [--corpus DIR]
 #
 # 1. Builds zhiku in Release (build-rbench/), unless --zhiku BIN.
@@ -21,14 +22,16 @@
 #    docs/benchmarks-relevance.md (--no-doc prints it instead): the
 #    development topics (DIR/relevance-runs.json) and, when
 #    topics-heldout.tsv exists, the held-out topics in a section of their
-#    own (DIR/relevance-runs-heldout.json).
+#    own (DIR/relevance-runs-heldout.json), and when topics-heldout2.tsv
+#    exists too, the second held-out set and both held-out sets together
+#    (DIR/relevance-runs-heldout2.json).
 #
 # --pool prints, instead of scoring, the pooled passages (top 10 of every
 # run) that the set's grades do not cover yet, shuffled and without saying
 # which system found them, and writes them one file per topic to DIR/pool/
-# (DIR/pool-heldout/ with --set heldout) with the numbered keys that
+# (DIR/pool-SET/ with --set SET) with the numbered keys that
 # `relevance.py judge` takes (with the same --set).  --set picks the topic
-# set to pool: dev (the default) or heldout.
+# set to pool: dev (the default), heldout or heldout2.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -52,14 +55,14 @@ while [ $# -gt 0 ]; do
     --pool) pool=1 ;;
     --set) set=$2; shift ;;
     --no-doc) write_doc=0 ;;
-    -h | --help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-relevance.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
 done
 case $set in
-dev | heldout) ;;
-*) echo "run-relevance.sh: --set takes dev or heldout, not $set" >&2; exit 2 ;;
+dev | heldout | heldout2) ;;
+*) echo "run-relevance.sh: --set takes dev, heldout or heldout2, not $set" >&2; exit 2 ;;
 esac
 corpus=${corpus:-$root/../shared/corpus}
 [ -d "$corpus" ] || { echo "run-relevance.sh: no corpus at $corpus" >&2; exit 1; }
@@ -144,9 +147,9 @@ heldout=0
 [ -s "$here/relevance/topics-heldout.tsv" ] && heldout=1
 
 if [ "$pool" = 1 ]; then
-    if [ "$set" = heldout ]; then
-        [ "$heldout" = 1 ] || { echo "run-relevance.sh: no bench/relevance/topics-heldout.tsv" >&2; exit 1; }
-        r=$ho_runs pdir=$work/pool-heldout
+    if [ "$set" != dev ]; then
+        [ -s "$here/relevance/topics-$set.tsv" ] || { echo "run-relevance.sh: no bench/relevance/topics-$set.tsv" >&2; exit 1; }
+        r=$work/relevance-runs-$set.json pdir=$work/pool-$set
     else
         r=$runs pdir=$work/pool
     fi
@@ -166,6 +169,12 @@ if [ "$heldout" = 1 ]; then
     log "running the held-out topics"
     "$PY" "$REL" run --set heldout --work "$work" --corpus "$corpus" --zhiku "$zk" --out "$ho_runs"
     ho_args=(--heldout-runs "$ho_runs")
+    if [ -s "$here/relevance/topics-heldout2.tsv" ]; then
+        log "running the second held-out set"
+        ho2_runs=$work/relevance-runs-heldout2.json
+        "$PY" "$REL" run --set heldout2 --work "$work" --corpus "$corpus" --zhiku "$zk" --out "$ho2_runs"
+        ho_args+=(--heldout2-runs "$ho2_runs")
+    fi
 fi
 
 meta=$work/relevance-meta.tsv

@@ -58,6 +58,8 @@ SETS = {
     "dev": (os.path.join(HERE, "topics.tsv"), os.path.join(HERE, "qrels.tsv")),
     "heldout": (os.path.join(HERE, "topics-heldout.tsv"),
                 os.path.join(HERE, "qrels-heldout.tsv")),
+    "heldout2": (os.path.join(HERE, "topics-heldout2.tsv"),
+                 os.path.join(HERE, "qrels-heldout2.tsv")),
 }
 # (The environment can point elsewhere, for trying the scripts out.)
 TOPICS = os.environ.get("ZK_RELEVANCE_TOPICS", SETS["dev"][0])
@@ -638,6 +640,21 @@ def fmt_p(p):
     return ("%.4f" % p) if p >= 0.0001 else "< 0.0001"
 
 
+def render_goal(w, ev, goal_label):
+    """The paragraph saying whether the goal is met on one set."""
+    parts = []
+    for s in PEERS:
+        pp = ev["per_peer"][s]
+        parts.append("%s %+.3f (better on %d topics, worse on %d; paired randomization "
+                     "test p = %s)" % (dict(SYSTEMS)[s], pp["diff"], pp["wins"],
+                                       pp["losses"], fmt_p(pp["p"])))
+    w("**%s: %s.** " % (goal_label, "met" if ev["met"] else "not met") +
+      "zhiku (`--per-report 0`) minus each peer: " + "; ".join(parts) + ". "
+      "\"Clearly above\" is taken to mean at least 0.05 higher than every peer "
+      "configuration, with p < 0.05 for each.")
+    w("")
+
+
 def render_results(w, ev, h, goal_label, set_label, sensitivity=False):
     """The result table, the goal, notes, the per-topic table and the
     topics of one set; h is the heading prefix ("##" or "###")."""
@@ -660,17 +677,7 @@ def render_results(w, ev, h, goal_label, set_label, sensitivity=False):
         " that have at least one relevant passage (left out: %s)" % ", ".join(ev["unscored"]))
         if ev["unscored"] else ""))
     w("")
-    parts = []
-    for s in PEERS:
-        pp = ev["per_peer"][s]
-        parts.append("%s %+.3f (better on %d topics, worse on %d; paired randomization "
-                     "test p = %s)" % (dict(SYSTEMS)[s], pp["diff"], pp["wins"],
-                                       pp["losses"], fmt_p(pp["p"])))
-    w("**%s: %s.** " % (goal_label, "met" if ev["met"] else "not met") +
-      "zhiku (`--per-report 0`) minus each peer: " + "; ".join(parts) + ". "
-      "\"Clearly above\" is taken to mean at least 0.05 higher than every peer "
-      "configuration, with p < 0.05 for each.")
-    w("")
+    render_goal(w, ev, goal_label)
     if sensitivity:
         parts = []
         for name, n, res in gain_check(ev):
@@ -791,6 +798,20 @@ def cmd_report(args):
         ho_runs = json.load(open(args.heldout_runs, encoding="utf-8"))
         ho = evaluate(work, ho_runs, load_topics(args.heldout_topics or SETS["heldout"][0]),
                       load_qrels(args.heldout_qrels or SETS["heldout"][1]))
+    # The second held-out set (H26-H50), and both held-out sets as one
+    # sample: neither was used to tune anything.
+    ho2 = hoall = None
+    if args.heldout2_runs:
+        if ho is None:
+            die("--heldout2-runs needs --heldout-runs")
+        ho2_runs = json.load(open(args.heldout2_runs, encoding="utf-8"))
+        t2, q2 = load_topics(SETS["heldout2"][0]), load_qrels(SETS["heldout2"][1])
+        ho2 = evaluate(work, ho2_runs, t2, q2)
+        all_runs = dict(ho_runs)
+        all_runs["runs"] = {s: dict(ho_runs["runs"][s], **ho2_runs["runs"][s])
+                            for s in SYSTEM_NAMES}
+        all_runs["peer_queries"] = dict(ho_runs["peer_queries"], **ho2_runs["peer_queries"])
+        hoall = evaluate(work, all_runs, ho["topics"] + t2, dict(ho["qrels"], **q2))
     topics, qrels, sc, ids, m = dev["topics"], dev["qrels"], dev["sc"], dev["ids"], dev["m"]
 
     L = []
@@ -815,22 +836,30 @@ def cmd_report(args):
           "All three search the same %s passages of %s reports (the ones zhiku's "
           "indexer cut from the shared corpus) with the same topics, scored "
           "against passages graded by hand (`bench/relevance/`). There are two "
-          "sets of topics: %d **development topics**, on which zhiku's ranking "
+          "kinds of topics: %d **development topics**, on which zhiku's ranking "
           "weights were tuned (`src/search_weights.h`), so that they flatter it, "
-          "and %d **held-out topics**, written and graded after the weights were "
+          "and %s **held-out topics**, written and graded after the weights were "
           "fixed and never used to tune anything — the fair test "
-          "([Held-out topics](#held-out-topics))."
+          "([Held-out topics](#held-out-topics)%s)."
           % (meta.get("date", time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())),
              (" (zhiku git %s)" % meta["git"]) if meta.get("git") else "",
              "{:,}".format(runs["passages"]), "{:,}".format(runs["reports"]),
-             len(topics), len(ho["topics"])))
+             len(topics), len(ho["topics"]) if ho2 is None else
+             "%d + %d" % (len(ho["topics"]), len(ho2["topics"])),
+             "" if ho2 is None else
+             ", [Second held-out set](#second-held-out-set)"))
         w("")
         w("## Summary")
         w("")
         w("| topics | zhiku | zhiku pr3 | FTS5 | Xapian AND | Xapian OR | zhiku clearly above both peers? |")
         w("|---|--:|--:|--:|--:|--:|---|")
-        for name, ev in (("development (%d)" % len(dev["ids"]), dev),
-                         ("held-out (%d)" % len(ho["ids"]), ho)):
+        rows = [("development (%d)" % len(dev["ids"]), dev),
+                ("held-out (%d)" % len(ho["ids"]), ho)]
+        if ho2 is not None:
+            rows[1] = ("held-out H01–H25 (%d)" % len(ho["ids"]), ho)
+            rows += [("held-out H26–H50 (%d)" % len(ho2["ids"]), ho2),
+                     ("**all held-out (%d)**" % len(hoall["ids"]), hoall)]
+        for name, ev in rows:
             cells = [fmt(ev["m"](s, "ndcg")) for s in SYSTEM_NAMES]
             worst = min(PEERS, key=lambda s: ev["per_peer"][s]["diff"])
             pp = ev["per_peer"][worst]
@@ -838,10 +867,13 @@ def cmd_report(args):
                 "**yes**" if ev["met"] else "**no**", SHORT_NAMES[worst], pp["diff"],
                 fmt_p(pp["p"]))))
         w("")
-        w("Mean nDCG@10. The goal is judged on the held-out topics. Compare the "
+        w("Mean nDCG@10. The goal is judged on the held-out topics%s. Compare the "
           "margins over the peers between the sets, not the levels: the sets have "
           "other topics and pools, so a system's nDCG@10 on one is no estimate of "
-          "its nDCG@10 on the other.")
+          "its nDCG@10 on the other." % ("" if ho2 is None else
+          ", both sets together (neither was used to tune anything; the "
+          "second was written after the first had been scored, with the "
+          "weights unchanged since), and on each set by itself"))
     w("")
     render_results(w, dev, "##",
                    "Goal — zhiku's nDCG@10 clearly above both peers'" if ho is None else
@@ -913,6 +945,44 @@ def cmd_report(args):
               % (ho["n_grades"] - ho["in_pool"]))
         render_completeness(w, ho)
         w("")
+    if ho2 is not None:
+        i0, i1 = ho2["topics"][0]["id"], ho2["topics"][-1]["id"]
+        w("## Second held-out set")
+        w("")
+        w("%d topics (%s–%s, `bench/relevance/topics-heldout2.tsv`), graded in "
+          "`bench/relevance/qrels-heldout2.tsv`. They were written (query and need) "
+          "and committed before any system was run on them, after the first held-out "
+          "set had been scored; zhiku's ranking weights have not changed since the "
+          "development tuning, so the two held-out sets together are one sample of "
+          "%d unseen topics (first row below). Same systems, passages, pooling, grading "
+          "boundaries and metrics as the other sets."
+          % (len(ho2["topics"]), i0, i1, len(hoall["topics"])))
+        w("")
+        w("### Both held-out sets together")
+        w("")
+        render_goal(w, hoall, "All %d held-out topics — zhiku's nDCG@10 clearly above "
+                    "both peers'" % len(hoall["ids"]))
+        render_results(w, ho2, "###", "%s–%s — zhiku's nDCG@10 clearly above both "
+                       "peers'" % (i0, i1), "topics of the second held-out set",
+                       sensitivity=True)
+        w("### How the second held-out set was made")
+        w("")
+        w("- **Topics**: %d new queries, repeating no topic of the other sets, of the "
+          "same kinds: policy terms (脱贫攻坚, 减税降费, 全国统一大市场), several words "
+          "(农村 人居环境, 电子商务 平台 经营者), places (香港, 西藏), history the early "
+          "reports answer (第一个五年计划, 计划生育), law (数据 出境, 行政诉讼 起诉), "
+          "numbers and Latin (城镇新增就业 1100万人, PM2.5, 互联网+) and a one-character "
+          "query (煤)." % len(ho2["topics"]))
+        render_pool_line(w, ho2)
+        hd = ho2["dist"]
+        w("- **Grading**: every pooled passage was read against the need with its "
+          "report title, file and heading trail, shown shuffled and without the system "
+          "that found it (`--pool --set heldout2`), and graded with the boundaries of "
+          "`bench/relevance/README.md`; no run's ranked list was looked at before all "
+          "grades were in. %d grades: %d × 0, %d × 1, %d × 2 "
+          "(`bench/relevance/qrels-heldout2.tsv`)." % (ho2["n_grades"], hd[0], hd[1], hd[2]))
+        render_completeness(w, ho2)
+        w("")
     w("## Metrics")
     w("")
     w("- **nDCG@10**: gain 2^grade − 1 at rank i discounted by log2(i + 1), divided by "
@@ -975,7 +1045,10 @@ def cmd_report(args):
           "the same kind of assistant, from the written boundaries, without "
           "regrading any development passage; nothing measures whether the two "
           "sittings draw the 1/2 line in the same place, so compare systems within "
-          "a set, not a system's figure across the sets.")
+          "a set, not a system's figure across the sets.%s" % (
+              "" if ho2 is None else " The second held-out set was graded in a third "
+              "sitting, by helper instances of the same assistant, each given the "
+              "written boundaries and the shuffled pools of some of its topics."))
     w("- **Pooled at depth 10** from these five runs only. Relevant passages none of "
       "them ranked in its top 10 are unknown, so the ideal ranking used by nDCG is "
       "the best of what the pool found, and recall is not measured. A new system or "
@@ -991,7 +1064,7 @@ def cmd_report(args):
           "unseen queries. The held-out topics are the fair test only as long as "
           "nothing is tuned on them: a change of weights made after looking at their "
           "results turns them into development topics too, and needs a new held-out set.")
-    for ev in [dev] + ([ho] if ho is not None else []):
+    for ev in [dev] + [e for e in (ho, ho2) if e is not None]:
         no2 = [t["id"] for t in ev["topics"] if t["id"] in ev["ids"] and
                not any(g == 2 for _h, g in ev["qrels"].get(t["id"], {}).values())]
         if no2:
@@ -1001,7 +1074,8 @@ def cmd_report(args):
     w("- %s is a small sample; per-topic differences are large, so look at "
       "the per-topic table and the p-values, not only the means."
       % ("%d topics" % len(topics) if ho is None else
-         "%d + %d topics" % (len(topics), len(ho["topics"]))))
+         " + ".join("%d" % len(e["topics"]) for e in (dev, ho, ho2) if e is not None)
+         + " topics"))
     w("")
     text = "\n".join(L) + "\n"
     if args.doc:
@@ -1014,6 +1088,11 @@ def cmd_report(args):
         out = {"scores": sc, "met": dev["met"], "per_peer": dev["per_peer"]}
         if ho is not None:
             out["heldout"] = {"scores": ho["sc"], "met": ho["met"], "per_peer": ho["per_peer"]}
+        if ho2 is not None:
+            out["heldout2"] = {"scores": ho2["sc"], "met": ho2["met"],
+                               "per_peer": ho2["per_peer"]}
+            out["heldout_all"] = {"met": hoall["met"], "per_peer": hoall["per_peer"],
+                                  "ndcg": {s: hoall["m"](s, "ndcg") for s in SYSTEM_NAMES}}
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(out, f, indent=1)
     return 0
@@ -1086,6 +1165,9 @@ def main():
                    help="default bench/relevance/topics-heldout.tsv")
     p.add_argument("--heldout-qrels", metavar="QRELS.tsv",
                    help="default bench/relevance/qrels-heldout.tsv")
+    p.add_argument("--heldout2-runs", metavar="RUNS.json",
+                   help="runs of the second held-out set (topics-heldout2.tsv): adds "
+                        "its section and the two held-out sets together")
     p = sub.add_parser("check")
     common(p)
     p = sub.add_parser("show")
