@@ -2,10 +2,10 @@
 # bench/run-relevance.sh - the relevance benchmark: nDCG@10 and MRR of zhiku,
 # SQLite FTS5 (trigram + bm25) and Xapian's CJK n-grams on the judged topics
 # of bench/relevance/: the development topics (topics.tsv, qrels.tsv) and the
-# held-out topics (topics-heldout.tsv, qrels-heldout.tsv; a second set in
-# topics-heldout2.tsv, qrels-heldout2.tsv).
+# held-out topics (topics-heldout.tsv, qrels-heldout.tsv; later sets in
+# topics-heldout2.tsv, topics-heldout3.tsv and their qrels).
 #
-#   bench/run-relevance.sh [--work DIR] [--pool [--set dev|heldout|heldout2]] [--no-doc]
+#   bench/run-relevance.sh [--work DIR] [--pool [--set dev|heldout|heldout2|heldout3]] [--no-doc]
 #                          [--zhiku BIN] [--corpus DIR]
 #
 # 1. Builds zhiku in Release (build-rbench/), unless --zhiku BIN.
@@ -22,16 +22,16 @@
 #    docs/benchmarks-relevance.md (--no-doc prints it instead): the
 #    development topics (DIR/relevance-runs.json) and, when
 #    topics-heldout.tsv exists, the held-out topics in a section of their
-#    own (DIR/relevance-runs-heldout.json), and when topics-heldout2.tsv
-#    exists too, the second held-out set and both held-out sets together
-#    (DIR/relevance-runs-heldout2.json).
+#    own (DIR/relevance-runs-heldout.json), and the later held-out sets
+#    whose topics-heldoutN.tsv exists (N = 2, 3; DIR/relevance-runs-heldoutN.json),
+#    each in its section, and all held-out sets together.
 #
 # --pool prints, instead of scoring, the pooled passages (top 10 of every
 # run) that the set's grades do not cover yet, shuffled and without saying
 # which system found them, and writes them one file per topic to DIR/pool/
 # (DIR/pool-SET/ with --set SET) with the numbered keys that
 # `relevance.py judge` takes (with the same --set).  --set picks the topic
-# set to pool: dev (the default), heldout or heldout2.
+# set to pool: dev (the default), heldout, heldout2 or heldout3.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -61,8 +61,8 @@ while [ $# -gt 0 ]; do
     shift
 done
 case $set in
-dev | heldout | heldout2) ;;
-*) echo "run-relevance.sh: --set takes dev, heldout or heldout2, not $set" >&2; exit 2 ;;
+dev | heldout | heldout2 | heldout3) ;;
+*) echo "run-relevance.sh: --set takes dev, heldout, heldout2 or heldout3, not $set" >&2; exit 2 ;;
 esac
 corpus=${corpus:-$root/../shared/corpus}
 [ -d "$corpus" ] || { echo "run-relevance.sh: no corpus at $corpus" >&2; exit 1; }
@@ -169,12 +169,13 @@ if [ "$heldout" = 1 ]; then
     log "running the held-out topics"
     "$PY" "$REL" run --set heldout --work "$work" --corpus "$corpus" --zhiku "$zk" --out "$ho_runs"
     ho_args=(--heldout-runs "$ho_runs")
-    if [ -s "$here/relevance/topics-heldout2.tsv" ]; then
-        log "running the second held-out set"
-        ho2_runs=$work/relevance-runs-heldout2.json
-        "$PY" "$REL" run --set heldout2 --work "$work" --corpus "$corpus" --zhiku "$zk" --out "$ho2_runs"
-        ho_args+=(--heldout2-runs "$ho2_runs")
-    fi
+    for x in heldout2 heldout3; do
+        [ -s "$here/relevance/topics-$x.tsv" ] || continue
+        log "running the $x topics"
+        "$PY" "$REL" run --set $x --work "$work" --corpus "$corpus" --zhiku "$zk" \
+            --out "$work/relevance-runs-$x.json"
+        ho_args+=(--$x-runs "$work/relevance-runs-$x.json")
+    done
 fi
 
 meta=$work/relevance-meta.tsv

@@ -60,6 +60,8 @@ SETS = {
                 os.path.join(HERE, "qrels-heldout.tsv")),
     "heldout2": (os.path.join(HERE, "topics-heldout2.tsv"),
                  os.path.join(HERE, "qrels-heldout2.tsv")),
+    "heldout3": (os.path.join(HERE, "topics-heldout3.tsv"),
+                 os.path.join(HERE, "qrels-heldout3.tsv")),
 }
 # (The environment can point elsewhere, for trying the scripts out.)
 TOPICS = os.environ.get("ZK_RELEVANCE_TOPICS", SETS["dev"][0])
@@ -640,6 +642,38 @@ def fmt_p(p):
     return ("%.4f" % p) if p >= 0.0001 else "< 0.0001"
 
 
+# The held-out sets after the first: their section titles, when they were
+# written, and what kinds of query they hold.
+EXTRA_TITLES = {"heldout2": "Second held-out set", "heldout3": "Third held-out set"}
+EXTRA_WHEN = {
+    "heldout2": "They were written (query and need) and committed before any system "
+                "was run on them, after the first held-out set had been scored "
+                "(inconclusive); zhiku's ranking weights have not changed since the "
+                "development tuning.",
+    "heldout3": "They were written and committed before any system was run on them, "
+                "after the second held-out set had been scored (the first two sets "
+                "together still inconclusive) and before ranking-weight variants were "
+                "tried on the 75 topics graded so far; no variant was better on all "
+                "of them, and none was adopted, so the weights are still those of the "
+                "development tuning.",
+}
+EXTRA_KINDS = {
+    "heldout2": "policy terms (脱贫攻坚, 减税降费, 全国统一大市场), several words "
+                "(农村 人居环境, 电子商务 平台 经营者), places (香港, 西藏), history the "
+                "early reports answer (第一个五年计划, 计划生育), law (数据 出境, 行政诉讼 "
+                "起诉), numbers and Latin (城镇新增就业 1100万人, PM2.5, 互联网+) and a "
+                "one-character query (煤)",
+    "heldout3": "policy terms (乡村旅游, 学前教育, 城市更新, 大模型), several words "
+                "(碳排放权 交易, 公立医院 改革, 钢铁 去产能, 消费者 权益 保护), places "
+                "(澳门, 东北 振兴, 三峡), a person (邓小平), law (反垄断, 外商投资), a "
+                "number with a unit (居民消费价格 3%) and a one-character query (矿)",
+}
+
+
+def id_range(ev):
+    return "%s–%s" % (ev["topics"][0]["id"], ev["topics"][-1]["id"])
+
+
 def render_goal(w, ev, goal_label):
     """The paragraph saying whether the goal is met on one set."""
     parts = []
@@ -798,20 +832,30 @@ def cmd_report(args):
         ho_runs = json.load(open(args.heldout_runs, encoding="utf-8"))
         ho = evaluate(work, ho_runs, load_topics(args.heldout_topics or SETS["heldout"][0]),
                       load_qrels(args.heldout_qrels or SETS["heldout"][1]))
-    # The second held-out set (H26-H50), and both held-out sets as one
-    # sample: neither was used to tune anything.
-    ho2 = hoall = None
-    if args.heldout2_runs:
+    # The later held-out sets (H26-H50, H51-H75), and all held-out sets as
+    # one sample: none was used to tune anything.
+    extra, hoall = [], None
+    for name, path in (("heldout2", args.heldout2_runs), ("heldout3", args.heldout3_runs)):
+        if not path:
+            continue
         if ho is None:
-            die("--heldout2-runs needs --heldout-runs")
-        ho2_runs = json.load(open(args.heldout2_runs, encoding="utf-8"))
-        t2, q2 = load_topics(SETS["heldout2"][0]), load_qrels(SETS["heldout2"][1])
-        ho2 = evaluate(work, ho2_runs, t2, q2)
+            die("--%s-runs needs --heldout-runs" % name)
+        xr = json.load(open(path, encoding="utf-8"))
+        extra.append((name, evaluate(work, xr, load_topics(SETS[name][0]),
+                                     load_qrels(SETS[name][1]))))
+    if extra:
+        evs = [ho] + [e for _n, e in extra]
         all_runs = dict(ho_runs)
-        all_runs["runs"] = {s: dict(ho_runs["runs"][s], **ho2_runs["runs"][s])
-                            for s in SYSTEM_NAMES}
-        all_runs["peer_queries"] = dict(ho_runs["peer_queries"], **ho2_runs["peer_queries"])
-        hoall = evaluate(work, all_runs, ho["topics"] + t2, dict(ho["qrels"], **q2))
+        all_runs["runs"] = {s: {} for s in SYSTEM_NAMES}
+        all_runs["peer_queries"] = {}
+        all_topics, all_qrels = [], {}
+        for e in evs:
+            for s in SYSTEM_NAMES:
+                all_runs["runs"][s].update(e["runs"]["runs"][s])
+            all_runs["peer_queries"].update(e["runs"]["peer_queries"])
+            all_topics += e["topics"]
+            all_qrels.update(e["qrels"])
+        hoall = evaluate(work, all_runs, all_topics, all_qrels)
     topics, qrels, sc, ids, m = dev["topics"], dev["qrels"], dev["sc"], dev["ids"], dev["m"]
 
     L = []
@@ -844,10 +888,10 @@ def cmd_report(args):
           % (meta.get("date", time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())),
              (" (zhiku git %s)" % meta["git"]) if meta.get("git") else "",
              "{:,}".format(runs["passages"]), "{:,}".format(runs["reports"]),
-             len(topics), len(ho["topics"]) if ho2 is None else
-             "%d + %d" % (len(ho["topics"]), len(ho2["topics"])),
-             "" if ho2 is None else
-             ", [Second held-out set](#second-held-out-set)"))
+             len(topics), " + ".join("%d" % len(e["topics"]) for e in
+                                     [ho] + [e for _n, e in extra]),
+             "".join(", [%s](#%s)" % (EXTRA_TITLES[n], EXTRA_TITLES[n].lower().replace(" ", "-"))
+                     for n, _e in extra)))
         w("")
         w("## Summary")
         w("")
@@ -855,10 +899,10 @@ def cmd_report(args):
         w("|---|--:|--:|--:|--:|--:|---|")
         rows = [("development (%d)" % len(dev["ids"]), dev),
                 ("held-out (%d)" % len(ho["ids"]), ho)]
-        if ho2 is not None:
-            rows[1] = ("held-out H01–H25 (%d)" % len(ho["ids"]), ho)
-            rows += [("held-out H26–H50 (%d)" % len(ho2["ids"]), ho2),
-                     ("**all held-out (%d)**" % len(hoall["ids"]), hoall)]
+        if extra:
+            rows[1] = ("held-out %s (%d)" % (id_range(ho), len(ho["ids"])), ho)
+            rows += [("held-out %s (%d)" % (id_range(e), len(e["ids"])), e) for _n, e in extra]
+            rows.append(("**all held-out (%d)**" % len(hoall["ids"]), hoall))
         for name, ev in rows:
             cells = [fmt(ev["m"](s, "ndcg")) for s in SYSTEM_NAMES]
             worst = min(PEERS, key=lambda s: ev["per_peer"][s]["diff"])
@@ -870,10 +914,11 @@ def cmd_report(args):
         w("Mean nDCG@10. The goal is judged on the held-out topics%s. Compare the "
           "margins over the peers between the sets, not the levels: the sets have "
           "other topics and pools, so a system's nDCG@10 on one is no estimate of "
-          "its nDCG@10 on the other." % ("" if ho2 is None else
-          ", both sets together (neither was used to tune anything; the "
-          "second was written after the first had been scored, with the "
-          "weights unchanged since), and on each set by itself"))
+          "its nDCG@10 on the other." % ("" if not extra else
+          ", all sets together (none was used to tune anything; each later "
+          "set was written after the one before had been scored, with the "
+          "weights unchanged since; see [All held-out topics together]"
+          "(#all-held-out-topics-together)), and on each set by itself"))
     w("")
     render_results(w, dev, "##",
                    "Goal — zhiku's nDCG@10 clearly above both peers'" if ho is None else
@@ -945,43 +990,50 @@ def cmd_report(args):
               % (ho["n_grades"] - ho["in_pool"]))
         render_completeness(w, ho)
         w("")
-    if ho2 is not None:
-        i0, i1 = ho2["topics"][0]["id"], ho2["topics"][-1]["id"]
-        w("## Second held-out set")
+    for name, e in extra:
+        w("## %s" % EXTRA_TITLES[name])
         w("")
-        w("%d topics (%s–%s, `bench/relevance/topics-heldout2.tsv`), graded in "
-          "`bench/relevance/qrels-heldout2.tsv`. They were written (query and need) "
-          "and committed before any system was run on them, after the first held-out "
-          "set had been scored; zhiku's ranking weights have not changed since the "
-          "development tuning, so the two held-out sets together are one sample of "
-          "%d unseen topics (first row below). Same systems, passages, pooling, grading "
+        w("%d topics (%s, `bench/relevance/topics-%s.tsv`), graded in "
+          "`bench/relevance/qrels-%s.tsv`. %s Same systems, passages, pooling, grading "
           "boundaries and metrics as the other sets."
-          % (len(ho2["topics"]), i0, i1, len(hoall["topics"])))
+          % (len(e["topics"]), id_range(e), name, name, EXTRA_WHEN[name]))
         w("")
-        w("### Both held-out sets together")
+        render_results(w, e, "###", "%s — zhiku's nDCG@10 clearly above both peers'"
+                       % id_range(e), "topics of this set", sensitivity=True)
+        w("### How the %s was made" % EXTRA_TITLES[name].lower())
+        w("")
+        w("- **Topics**: %d new queries, repeating no topic of the other sets, of the "
+          "same kinds: %s." % (len(e["topics"]), EXTRA_KINDS[name]))
+        render_pool_line(w, e)
+        hd = e["dist"]
+        w("- **Grading**: every pooled passage was read against the need with its "
+          "report title, file and heading trail, shown shuffled and without the system "
+          "that found it (`--pool --set %s`), and graded with the boundaries of "
+          "`bench/relevance/README.md` by five helper instances of the assistant, five "
+          "topics each, each writing its grades to files of its own; no run's ranked "
+          "list was looked at before all grades were in. %d grades: %d × 0, %d × 1, "
+          "%d × 2 (`bench/relevance/qrels-%s.tsv`)."
+          % (name, e["n_grades"], hd[0], hd[1], hd[2], name))
+        render_completeness(w, e)
+        w("")
+    if extra:
+        w("## All held-out topics together")
+        w("")
+        w("The %d held-out topics of the %d sets as one sample (zhiku's weights have "
+          "not changed since the development tuning, so none of them was used to tune "
+          "anything). Read with the order in mind: the sets were added one after the "
+          "other, each because the ones before were inconclusive, and a test repeated "
+          "on a growing sample until it passes overstates its significance; each set "
+          "by itself is the clean test." % (len(hoall["topics"]), 1 + len(extra)))
         w("")
         render_goal(w, hoall, "All %d held-out topics — zhiku's nDCG@10 clearly above "
                     "both peers'" % len(hoall["ids"]))
-        render_results(w, ho2, "###", "%s–%s — zhiku's nDCG@10 clearly above both "
-                       "peers'" % (i0, i1), "topics of the second held-out set",
-                       sensitivity=True)
-        w("### How the second held-out set was made")
-        w("")
-        w("- **Topics**: %d new queries, repeating no topic of the other sets, of the "
-          "same kinds: policy terms (脱贫攻坚, 减税降费, 全国统一大市场), several words "
-          "(农村 人居环境, 电子商务 平台 经营者), places (香港, 西藏), history the early "
-          "reports answer (第一个五年计划, 计划生育), law (数据 出境, 行政诉讼 起诉), "
-          "numbers and Latin (城镇新增就业 1100万人, PM2.5, 互联网+) and a one-character "
-          "query (煤)." % len(ho2["topics"]))
-        render_pool_line(w, ho2)
-        hd = ho2["dist"]
-        w("- **Grading**: every pooled passage was read against the need with its "
-          "report title, file and heading trail, shown shuffled and without the system "
-          "that found it (`--pool --set heldout2`), and graded with the boundaries of "
-          "`bench/relevance/README.md`; no run's ranked list was looked at before all "
-          "grades were in. %d grades: %d × 0, %d × 1, %d × 2 "
-          "(`bench/relevance/qrels-heldout2.tsv`)." % (ho2["n_grades"], hd[0], hd[1], hd[2]))
-        render_completeness(w, ho2)
+        w("| system | nDCG@10 | MRR (grade 2) | P@10 (grade 2) |")
+        w("|---|--:|--:|--:|")
+        for sname, label in SYSTEMS:
+            w("| %s | %s | %s | %s |" % (label, fmt(hoall["m"](sname, "ndcg")),
+                                         fmt(hoall["m"](sname, "mrr2")),
+                                         fmt(hoall["m"](sname, "p2"))))
         w("")
     w("## Metrics")
     w("")
@@ -1046,9 +1098,9 @@ def cmd_report(args):
           "regrading any development passage; nothing measures whether the two "
           "sittings draw the 1/2 line in the same place, so compare systems within "
           "a set, not a system's figure across the sets.%s" % (
-              "" if ho2 is None else " The second held-out set was graded in a third "
-              "sitting, by helper instances of the same assistant, each given the "
-              "written boundaries and the shuffled pools of some of its topics."))
+              "" if not extra else " The later held-out sets were graded in further "
+              "sittings, by helper instances of the same assistant, each given the "
+              "written boundaries and the shuffled pools of some of the set's topics."))
     w("- **Pooled at depth 10** from these five runs only. Relevant passages none of "
       "them ranked in its top 10 are unknown, so the ideal ranking used by nDCG is "
       "the best of what the pool found, and recall is not measured. A new system or "
@@ -1064,7 +1116,7 @@ def cmd_report(args):
           "unseen queries. The held-out topics are the fair test only as long as "
           "nothing is tuned on them: a change of weights made after looking at their "
           "results turns them into development topics too, and needs a new held-out set.")
-    for ev in [dev] + [e for e in (ho, ho2) if e is not None]:
+    for ev in [dev] + ([ho] if ho is not None else []) + [e for _n, e in extra]:
         no2 = [t["id"] for t in ev["topics"] if t["id"] in ev["ids"] and
                not any(g == 2 for _h, g in ev["qrels"].get(t["id"], {}).values())]
         if no2:
@@ -1074,7 +1126,8 @@ def cmd_report(args):
     w("- %s is a small sample; per-topic differences are large, so look at "
       "the per-topic table and the p-values, not only the means."
       % ("%d topics" % len(topics) if ho is None else
-         " + ".join("%d" % len(e["topics"]) for e in (dev, ho, ho2) if e is not None)
+         " + ".join("%d" % len(e["topics"]) for e in
+                    [dev, ho] + [e for _n, e in extra])
          + " topics"))
     w("")
     text = "\n".join(L) + "\n"
@@ -1088,9 +1141,9 @@ def cmd_report(args):
         out = {"scores": sc, "met": dev["met"], "per_peer": dev["per_peer"]}
         if ho is not None:
             out["heldout"] = {"scores": ho["sc"], "met": ho["met"], "per_peer": ho["per_peer"]}
-        if ho2 is not None:
-            out["heldout2"] = {"scores": ho2["sc"], "met": ho2["met"],
-                               "per_peer": ho2["per_peer"]}
+        for name, e in extra:
+            out[name] = {"scores": e["sc"], "met": e["met"], "per_peer": e["per_peer"]}
+        if hoall is not None:
             out["heldout_all"] = {"met": hoall["met"], "per_peer": hoall["per_peer"],
                                   "ndcg": {s: hoall["m"](s, "ndcg") for s in SYSTEM_NAMES}}
         with open(args.json, "w", encoding="utf-8") as f:
@@ -1167,7 +1220,9 @@ def main():
                    help="default bench/relevance/qrels-heldout.tsv")
     p.add_argument("--heldout2-runs", metavar="RUNS.json",
                    help="runs of the second held-out set (topics-heldout2.tsv): adds "
-                        "its section and the two held-out sets together")
+                        "its section and all held-out sets together")
+    p.add_argument("--heldout3-runs", metavar="RUNS.json",
+                   help="runs of the third held-out set (topics-heldout3.tsv)")
     p = sub.add_parser("check")
     common(p)
     p = sub.add_parser("show")
