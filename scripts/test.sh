@@ -56,10 +56,12 @@ mkdir -p build-test-asan
 build build-test-asan clang clang++ -DZK_SANITIZE=address,undefined \
     -DZK_FUZZ=ON
 # the end-to-end suites smaller than in the gcc stage, which runs them at
-# full size (25 kills, 2,000 queries, 100 files churned): under ASan they
-# check memory, and the smaller sizes take the same code paths
+# full size (25 kills, 2,000 queries, 100 files churned, 8 disk-full
+# points): under ASan they check memory, and the smaller sizes take the
+# same code paths
 (cd build-test-asan &&
-    ZK_CRASH_KILLS=4 ZK_CONCURRENT_QUERIES=1000 ZK_BADINPUT_CHURN_FILES=50 \
+    ZK_CRASH_KILLS=4 ZK_CONCURRENT_QUERIES=1000 ZK_BADINPUT_CHURN_FILES=20 \
+    ZK_FAULTS_ROOMS="512 1024 1792 2560" \
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --output-on-failure -j "$jobs")
