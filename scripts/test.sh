@@ -7,10 +7,10 @@
 #      (pkg-config and CMake) and the Python module tested on it
 #   3. ASan + UBSan (clang), full ctest suite
 #   4. valgrind memcheck over the unit tests and api_threads, and over the
-#      CLI, query-limit, oracle and incremental-indexing suites, scaled-down
-#      fault, crash and concurrency suites and one case of each kind of the
-#      bad-input catalogue, with every zhiku process they test under
-#      valgrind (no leaks, no errors)
+#      CLI, query-limit, oracle, faithfulness and incremental-indexing
+#      suites, scaled-down fault, crash and concurrency suites and one case
+#      of each kind of the bad-input catalogue, with every zhiku process
+#      they test under valgrind (no leaks, no errors)
 #   5. the libFuzzer targets, briefly (ZK_FUZZ_SECONDS, default 30 each;
 #      docs/fuzzing.md)
 # Build trees go to build-test-*/ (ignored by git). Run from anywhere.
