@@ -6,7 +6,8 @@
 #      prefix, with the example built against the installed package
 #      (pkg-config and CMake) and the Python module tested on it
 #   3. ASan + UBSan (clang), full ctest suite
-#   4. valgrind memcheck over the unit tests and api_threads, and over the
+#   4. valgrind memcheck over the unit tests and api_threads, the Python
+#      module's tests (python3 under valgrind), and over the
 #      CLI, query-limit, oracle, faithfulness and incremental-indexing
 #      suites, scaled-down fault, crash and concurrency suites and one case
 #      of each kind of the bad-input catalogue, with every zhiku process

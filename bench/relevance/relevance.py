@@ -1093,14 +1093,18 @@ def cmd_report(args):
       "\"priority hiring\" for some group, 公平 in an unrelated clause, a bare "
       "citation of a plan's title): 0.")
     if ho is not None:
-        w("- **Two sittings.** The held-out grades were made in a later session of "
+        w("- **%s sittings.** The held-out grades were made in a later session of "
           "the same kind of assistant, from the written boundaries, without "
-          "regrading any development passage; nothing measures whether the two "
+          "regrading any development passage; nothing measures whether the "
           "sittings draw the 1/2 line in the same place, so compare systems within "
           "a set, not a system's figure across the sets.%s" % (
+              "Two" if not extra else "Several",
               "" if not extra else " The later held-out sets were graded in further "
-              "sittings, by helper instances of the same assistant, each given the "
-              "written boundaries and the shuffled pools of some of the set's topics."))
+              "sittings, by five helper instances of the same assistant per set, each "
+              "given the written boundaries and the shuffled pools of five of the set's "
+              "topics: every topic was graded by one reader, so a stricter or looser "
+              "reader moves all five systems of that topic together, and the paired "
+              "comparisons stay within a topic."))
     w("- **Pooled at depth 10** from these five runs only. Relevant passages none of "
       "them ranked in its top 10 are unknown, so the ideal ranking used by nDCG is "
       "the best of what the pool found, and recall is not measured. A new system or "
