@@ -22,7 +22,8 @@ scripts/install-deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 fuzz_seconds=${ZK_FUZZ_SECONDS:-30}
 
-step() { printf '\n==== %s\n' "$*"; }
+start=$SECONDS
+step() { printf '\n==== %s  (at %d s)\n' "$*" $((SECONDS - start)); }
 
 build() { # dir cc cxx extra-cmake-args...
     local dir=$1 cc=$2 cxx=$3
@@ -89,11 +90,10 @@ step "fuzzing, ${fuzz_seconds}s per target"
 seeds=build-test-asan/fuzz-seeds
 rm -rf "$seeds"
 fuzz/seeds.sh ../shared "$seeds"
-for target in build-test-asan/fuzz/fuzz_*; do
-    [ -x "$target" ] || continue
-    name=${target##*/fuzz_}
+# the targets run $jobs at a time, each for the full fuzz_seconds
+fuzz_one() { # target
+    local target=$1 name=${1##*/fuzz_} rc=0
     mkdir -p "$seeds/corpus-$name"
-    echo "fuzzing $name"
     ZHIKU_DICT=$root/build-test-asan/share/zhiku/jieba.zkd \
         ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -101,8 +101,25 @@ for target in build-test-asan/fuzz/fuzz_*; do
         -dict="$seeds/$name.dict" -artifact_prefix=build-test-asan/ \
         -print_final_stats=1 \
         "$seeds/corpus-$name" "$seeds/$name" "tests/data/fuzz/$name" \
-        2>&1 | tail -4
+        > "$seeds/$name.log" 2>&1 || rc=$?
+    echo "$rc" > "$seeds/$name.rc"
+}
+fuzz_names=()
+for target in build-test-asan/fuzz/fuzz_*; do
+    [ -x "$target" ] || continue
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do sleep 1; done
+    fuzz_one "$target" &
+    fuzz_names+=("${target##*/fuzz_}")
 done
+wait
+fuzz_failed=0
+for name in "${fuzz_names[@]}"; do
+    rc=$(cat "$seeds/$name.rc" 2>/dev/null || echo "none")
+    echo "fuzzing $name: exit $rc"
+    tail -4 "$seeds/$name.log"
+    [ "$rc" = 0 ] || { fuzz_failed=1; tail -60 "$seeds/$name.log"; }
+done
+[ "$fuzz_failed" -eq 0 ] || { echo "a fuzz target failed"; exit 1; }
 
 echo
-echo "test.sh: all test stages passed"
+echo "test.sh: all test stages passed in $((SECONDS - start)) s"
