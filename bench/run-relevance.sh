@@ -3,9 +3,10 @@
 # SQLite FTS5 (trigram + bm25) and Xapian's CJK n-grams on the judged topics
 # of bench/relevance/: the development topics (topics.tsv, qrels.tsv) and the
 # held-out topics (topics-heldout.tsv, qrels-heldout.tsv; later sets in
-# topics-heldout2.tsv, topics-heldout3.tsv and their qrels).
+# topics-heldout2.tsv, topics-heldout3.tsv, topics-heldout4.tsv and their
+# qrels).
 #
-#   bench/run-relevance.sh [--work DIR] [--pool [--set dev|heldout|heldout2|heldout3]] [--no-doc]
+#   bench/run-relevance.sh [--work DIR] [--pool [--set dev|heldout|heldout2|heldout3|heldout4]] [--no-doc]
 #                          [--zhiku BIN] [--corpus DIR]
 #
 # 1. Builds zhiku in Release (build-rbench/), unless --zhiku BIN.
@@ -23,7 +24,7 @@
 #    development topics (DIR/relevance-runs.json) and, when
 #    topics-heldout.tsv exists, the held-out topics in a section of their
 #    own (DIR/relevance-runs-heldout.json), and the later held-out sets
-#    whose topics-heldoutN.tsv exists (N = 2, 3; DIR/relevance-runs-heldoutN.json),
+#    whose topics-heldoutN.tsv exists (N = 2, 3, 4; DIR/relevance-runs-heldoutN.json),
 #    each in its section, and all held-out sets together.
 #
 # --pool prints, instead of scoring, the pooled passages (top 10 of every
@@ -31,7 +32,7 @@
 # which system found them, and writes them one file per topic to DIR/pool/
 # (DIR/pool-SET/ with --set SET) with the numbered keys that
 # `relevance.py judge` takes (with the same --set).  --set picks the topic
-# set to pool: dev (the default), heldout, heldout2 or heldout3.
+# set to pool: dev (the default), heldout, heldout2, heldout3 or heldout4.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -55,14 +56,14 @@ while [ $# -gt 0 ]; do
     --pool) pool=1 ;;
     --set) set=$2; shift ;;
     --no-doc) write_doc=0 ;;
-    -h | --help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-relevance.sh: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
 done
 case $set in
-dev | heldout | heldout2 | heldout3) ;;
-*) echo "run-relevance.sh: --set takes dev, heldout, heldout2 or heldout3, not $set" >&2; exit 2 ;;
+dev | heldout | heldout2 | heldout3 | heldout4) ;;
+*) echo "run-relevance.sh: --set takes dev, heldout, heldout2, heldout3 or heldout4, not $set" >&2; exit 2 ;;
 esac
 corpus=${corpus:-$root/../shared/corpus}
 [ -d "$corpus" ] || { echo "run-relevance.sh: no corpus at $corpus" >&2; exit 1; }
@@ -169,7 +170,7 @@ if [ "$heldout" = 1 ]; then
     log "running the held-out topics"
     "$PY" "$REL" run --set heldout --work "$work" --corpus "$corpus" --zhiku "$zk" --out "$ho_runs"
     ho_args=(--heldout-runs "$ho_runs")
-    for x in heldout2 heldout3; do
+    for x in heldout2 heldout3 heldout4; do
         [ -s "$here/relevance/topics-$x.tsv" ] || continue
         log "running the $x topics"
         "$PY" "$REL" run --set $x --work "$work" --corpus "$corpus" --zhiku "$zk" \
