@@ -98,20 +98,33 @@ def main():
     trails = normalise([p[2] for p in ps], seg)
     keys = [(p[0], p[1]) for p in ps]
 
+    def parse(q):
+        """(terms that must match, terms any of which must, excluded)"""
+        if q.startswith('"'):
+            return [q.strip('"')], [], []
+        if " OR " in q:
+            return [], q.split(" OR "), []
+        parts = q.split()
+        return ([x for x in parts if not x.startswith("-")], [],
+                [x[1:] for x in parts if x.startswith("-")])
+
+    # every term normalised by one zhiku-seg run (each run is a process
+    # under valgrind in memcheck_query_oracle)
+    terms = sorted({t for q, _k in QUERIES for ts in parse(q) for t in ts})
+    norm = dict(zip(terms, normalise(terms, seg)))
+
     def oracle_term(t):
-        nt = normalise([t], seg)[0]
+        nt = norm[t]
         return {k for k, x, y in zip(keys, texts, trails)
                 if nt in x or nt in y}
 
     def oracle(q):
-        if q.startswith('"'):
-            return oracle_term(q.strip('"'))
-        if " OR " in q:
-            a, b = q.split(" OR ")
-            return oracle_term(a) | oracle_term(b)
-        parts = q.split()
-        pos = [x for x in parts if not x.startswith("-")]
-        neg = [x[1:] for x in parts if x.startswith("-")]
+        pos, anyof, neg = parse(q)
+        if anyof:
+            s = set()
+            for x in anyof:
+                s |= oracle_term(x)
+            return s
         s = oracle_term(pos[0])
         for x in pos[1:]:
             s &= oracle_term(x)
