@@ -69,7 +69,9 @@ build build-test-asan clang clang++ -DZK_SANITIZE=address,undefined \
     ctest --output-on-failure -j "$jobs")
 
 step "valgrind memcheck (unit tests, then the shell suites)"
+# (api_threads on its small sample: valgrind runs one thread at a time)
 (cd build-test-gcc &&
+    ZK_THREADS_SAMPLE=small \
     ctest -L '^(unit|valgrind)$' -j "$jobs" -T memcheck --output-on-failure \
         --overwrite MemoryCheckCommandOptions="--leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 --track-origins=yes" \
         > memcheck.log 2>&1) || { cat build-test-gcc/memcheck.log; exit 1; }
