@@ -144,7 +144,7 @@ int main(void)
                            ZK_SHARED_DIR "/corpus/cpc-congress-reports"};
     /* ZK_THREADS_SAMPLE=small (the run under valgrind, which runs one
      * thread at a time): the State Council documents alone (0.7 MB of the
-     * 1.8) in batches half as big, as many commits */
+     * 1.8), in batches half as big so that it still commits several times */
     const char *sample = getenv("ZK_THREADS_SAMPLE");
     int small = sample != NULL && strcmp(sample, "small") == 0;
     unsigned long total_q = 0;
