@@ -848,7 +848,7 @@ def cmd_report(args):
         ho_runs = json.load(open(args.heldout_runs, encoding="utf-8"))
         ho = evaluate(work, ho_runs, load_topics(args.heldout_topics or SETS["heldout"][0]),
                       load_qrels(args.heldout_qrels or SETS["heldout"][1]))
-    # The later held-out sets (H26-H50, H51-H75), and all held-out sets as
+    # The later held-out sets (LATER_SETS: H26-H50 on), and all held-out sets as
     # one sample: none was used to tune anything.
     extra, hoall = [], None
     for name in LATER_SETS:
