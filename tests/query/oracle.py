@@ -50,6 +50,7 @@ QUERIES = [
     # combinations (checked against the oracle's own set algebra)
     ("城乡 融合", "and"), ("乡村振兴 OR 共同富裕", "or"),
     ("发展 -改革", "not"), ("\"城乡 融合\"", "phrase"),
+    ("\"城乡融合发展\"", "phrase"), ("\"AI PC\"", "phrase"),
     ("科技 创新 人才", "and"),
 ]
 
