@@ -95,8 +95,6 @@ def main():
     index, zq, seg = sys.argv[1:4]
     db = xapian.Database(index)
     ps = passages(db)
-    texts = normalise([p[3] for p in ps], seg)
-    trails = normalise([p[2] for p in ps], seg)
     keys = [(p[0], p[1]) for p in ps]
 
     def parse(q):
@@ -109,10 +107,14 @@ def main():
         return ([x for x in parts if not x.startswith("-")], [],
                 [x[1:] for x in parts if x.startswith("-")])
 
-    # every term normalised by one zhiku-seg run (each run is a process
-    # under valgrind in memcheck_query_oracle)
+    # the passages' texts and trails and every query term, normalised by
+    # one zhiku-seg run (each run is a process under valgrind in
+    # memcheck_query_oracle)
     terms = sorted({t for q, _k in QUERIES for ts in parse(q) for t in ts})
-    norm = dict(zip(terms, normalise(terms, seg)))
+    n = len(ps)
+    out = normalise([p[3] for p in ps] + [p[2] for p in ps] + terms, seg)
+    texts, trails = out[:n], out[n:2 * n]
+    norm = dict(zip(terms, out[2 * n:]))
 
     def oracle_term(t):
         nt = norm[t]
