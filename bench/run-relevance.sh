@@ -61,9 +61,10 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
+# the sets: dev, and heldout, heldout2, ... as bench/relevance/ holds them
 case $set in
-dev | heldout | heldout2 | heldout3 | heldout4) ;;
-*) echo "run-relevance.sh: --set takes dev, heldout, heldout2, heldout3 or heldout4, not $set" >&2; exit 2 ;;
+dev | heldout | heldout[0-9]*) ;;
+*) echo "run-relevance.sh: --set takes dev, heldout, heldout2, heldout3, ..., not $set" >&2; exit 2 ;;
 esac
 corpus=${corpus:-$root/../shared/corpus}
 [ -d "$corpus" ] || { echo "run-relevance.sh: no corpus at $corpus" >&2; exit 1; }
@@ -170,8 +171,10 @@ if [ "$heldout" = 1 ]; then
     log "running the held-out topics"
     "$PY" "$REL" run --set heldout --work "$work" --corpus "$corpus" --zhiku "$zk" --out "$ho_runs"
     ho_args=(--heldout-runs "$ho_runs")
-    for x in heldout2 heldout3 heldout4; do
-        [ -s "$here/relevance/topics-$x.tsv" ] || continue
+    for t in "$here"/relevance/topics-heldout[0-9]*.tsv; do
+        [ -s "$t" ] || continue
+        x=${t##*/topics-}
+        x=${x%.tsv}
         log "running the $x topics"
         "$PY" "$REL" run --set $x --work "$work" --corpus "$corpus" --zhiku "$zk" \
             --out "$work/relevance-runs-$x.json"

@@ -1239,13 +1239,12 @@ def main():
                    help="default bench/relevance/topics-heldout.tsv")
     p.add_argument("--heldout-qrels", metavar="QRELS.tsv",
                    help="default bench/relevance/qrels-heldout.tsv")
-    p.add_argument("--heldout2-runs", metavar="RUNS.json",
-                   help="runs of the second held-out set (topics-heldout2.tsv): adds "
-                        "its section and all held-out sets together")
-    p.add_argument("--heldout3-runs", metavar="RUNS.json",
-                   help="runs of the third held-out set (topics-heldout3.tsv)")
-    p.add_argument("--heldout4-runs", metavar="RUNS.json",
-                   help="runs of the fourth held-out set (topics-heldout4.tsv)")
+    for name in LATER_SETS:
+        p.add_argument("--%s-runs" % name, metavar="RUNS.json",
+                       help="runs of the %s (%s): adds its section and all "
+                            "held-out sets together" % (
+                                EXTRA_TITLES[name].lower(),
+                                os.path.basename(SETS[name][0])))
     p = sub.add_parser("check")
     common(p)
     p = sub.add_parser("show")
