@@ -39,6 +39,7 @@
 #include "normalize_internal.h"
 #include "report.h"
 #include "store.h"
+#include "stub.h"
 
 /* Commit after this much input (per index; each shard gets its share).
  * Xapian keeps pending changes in std::maps whose every insert costs more
@@ -208,9 +209,16 @@ typedef struct rec_map {
 struct zk_index {
     char *path;
     zk__store *shards[ZK_MAX_SHARDS]; /* a report lives in one shard */
-    char names[ZK_MAX_SHARDS][32];    /* their folders, from the stub */
     unsigned n_shards;
-    int lock_fd;            /* zhiku's writer lock, or -1 */
+    /* the stub as last written: the shards' folders, and the last commit
+     * of the whole index (its spans are the documents that commit
+     * replaced, deleted in the shards since, for the next commit) */
+    zk__stub stub;
+    /* per shard, the documents replaced or removed since that commit,
+     * which the next commit hides (its shard's writer alone adds here) */
+    zk__hidden pend[ZK_MAX_SHARDS];
+    int broken;  /* a commit failed: the shards may differ from the stub */
+    int lock_fd; /* zhiku's writer lock, or -1 */
     pthread_mutex_t rec_mu; /* guards recs while shard writers run */
     int rec_mu_init;
     zk_dict *dict;
@@ -340,8 +348,8 @@ static int load_records(zk_index *ix)
     if (ix->recs_loaded)
         return ZK_OK;
     for (i = 0; rc == ZK_OK && i < ix->n_shards; i++)
-        rc = zk__store_each(ix->shards[i], ZK_T_RECORD, load_record_cb,
-                            &ix->recs);
+        rc = zk__store_each(ix->shards[i], ZK_T_RECORD, &ix->pend[i],
+                            load_record_cb, &ix->recs);
     if (rc == ZK_OK)
         ix->recs_loaded = 1;
     return rc;
@@ -892,23 +900,29 @@ static void apply_overrides(zk__report *rep, const zk_report_input *in)
     }
 }
 
-/* A report indexed before loses its passages and record first; the new
- * record is added right after the new passages, so that in each shard a
- * report's passages are the documents just before its record (the
- * searcher maps passages to reports by that). */
-static int drop_old(zk__store *st, const job *j)
+/* A report indexed before: its passages and record are to be hidden by
+ * the next commit (and deleted after it), so that until then readers and
+ * a failed commit keep the old version. The new record is added right
+ * after the new passages, so that in each shard a report's passages are
+ * the documents just before its record (the searcher maps passages to
+ * reports by that). */
+static int drop_id(zk_index *ix, const char *id)
 {
+    unsigned s = shard_of(ix, id);
     char term[32];
     int rc;
 
-    if (!j->has_old)
-        return ZK_OK;
-    snprintf(term, sizeof(term), "%s%s", ZK_P_REPORT, j->id);
-    rc = zk__store_delete(st, term);
-    snprintf(term, sizeof(term), "%s%s", ZK_P_UNIQUE, j->id);
+    snprintf(term, sizeof(term), "%s%s", ZK_P_REPORT, id);
+    rc = zk__store_hide_term(ix->shards[s], term, &ix->pend[s], s);
+    snprintf(term, sizeof(term), "%s%s", ZK_P_UNIQUE, id);
     if (rc == ZK_OK)
-        rc = zk__store_delete(st, term);
+        rc = zk__store_hide_term(ix->shards[s], term, &ix->pend[s], s);
     return rc;
+}
+
+static int drop_old(zk_index *ix, const job *j)
+{
+    return j->has_old ? drop_id(ix, j->id) : ZK_OK;
 }
 
 /* Note a written report in the records (size, time and hash for the next
@@ -1031,7 +1045,7 @@ static result *process(builder *b, job *j, const char *force_encoding,
     apply_overrides(rep, j->input);
     clamp_metadata(rep);
     if (st != NULL) {
-        rc = drop_old(st, j);
+        rc = drop_old(ix, j);
         if (rc != ZK_OK)
             goto write_fail;
     } else {
@@ -1103,7 +1117,7 @@ static int apply(zk_index *ix, result *r)
 
     if (r->status == ZK_FILE_FAILED || r->touch_only)
         return ZK_OK;
-    rc = drop_old(st, r->job);
+    rc = drop_old(ix, r->job);
     for (i = 0; rc == ZK_OK && i < r->n_docs; i++) {
         rc = zk__store_add(st, r->docs[i]);
         r->docs[i] = NULL;
@@ -1169,60 +1183,6 @@ done:
     return rc;
 }
 
-/* Read the stub: the shard folder names it lists, in order. Returns the
- * number of shards, 0 if there is no stub. */
-static unsigned read_stub(const char *path, char names[][32])
-{
-    char file[PATH_MAX], line[256];
-    unsigned n = 0;
-    FILE *f;
-
-    snprintf(file, sizeof(file), "%s/%s", path, ZK_STUB_NAME);
-    f = fopen(file, "r");
-    if (f == NULL)
-        return 0;
-    while (n < ZK_MAX_SHARDS && fgets(line, sizeof(line), f) != NULL) {
-        char *name = line + 6;
-        size_t l;
-        if (strncmp(line, "glass shard", 11) != 0)
-            continue;
-        l = strcspn(name, "\r\n");
-        if (l == 0 || l >= 32 || memchr(name, '/', l) != NULL)
-            continue;
-        memcpy(names[n], name, l);
-        names[n][l] = '\0';
-        n++;
-    }
-    fclose(f);
-    return n;
-}
-
-/* Write the stub atomically (temporary file, fsync, rename): a reader
- * sees the old list of shards or the new one, never a mix. */
-static int write_stub(const char *path, unsigned n, char names[][32])
-{
-    char file[PATH_MAX], tmp[PATH_MAX];
-    unsigned i;
-    FILE *f;
-    int ok;
-
-    snprintf(file, sizeof(file), "%s/%s", path, ZK_STUB_NAME);
-    snprintf(tmp, sizeof(tmp), "%s/%s.tmp", path, ZK_STUB_NAME);
-    f = fopen(tmp, "w");
-    if (f == NULL)
-        return zk__error(ZK_EIO, "%s: %s", tmp, strerror(errno));
-    for (i = 0; i < n; i++)
-        fprintf(f, "glass %s\n", names[i]);
-    ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
-    ok = fclose(f) == 0 && ok;
-    if (!ok || rename(tmp, file) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return zk__error(ZK_EIO, "%s: cannot write: %s", file, strerror(e));
-    }
-    return ZK_OK;
-}
-
 /* Remove a folder and the files in it (a Xapian shard has no subfolders). */
 static void remove_dir(const char *dir)
 {
@@ -1260,7 +1220,7 @@ static void remove_stray_shards(zk_index *ix)
         if (strncmp(e->d_name, "shard", 5) != 0)
             continue;
         for (i = 0; i < ix->n_shards; i++)
-            listed |= strcmp(ix->names[i], e->d_name) == 0;
+            listed |= strcmp(ix->stub.names[i], e->d_name) == 0;
         if (listed)
             continue;
         snprintf(dir, sizeof(dir), "%s/%s", ix->path, e->d_name);
@@ -1320,12 +1280,107 @@ static int check_writable(const char *dir)
     return rc;
 }
 
+static int shard_error(const zk_index *ix, unsigned s, int rc, const char *msg);
+
+static int refuse_broken(const zk_index *ix)
+{
+    return zk__error(ZK_EIO,
+                     "%s: an earlier commit failed; the index holds its "
+                     "last commit: open it again to write to it",
+                     ix->path);
+}
+
+/* Commit the whole index: each shard, then the stub that names what the
+ * commit holds (each shard's last document, and the documents it replaced
+ * or removed). Until the stub is renamed into place readers see the
+ * previous commit, whatever the shards hold, so a shard that commits when
+ * another then fails (a full disk) changes nothing they see. After it, the
+ * documents the new stub hides are deleted, to go with the next commit.
+ * A failure leaves the shards out of step with the stub: the handle then
+ * refuses to commit again, and the next writer to open the index deletes
+ * what the stub does not hold (recover()). */
+static int commit_all(zk_index *ix)
+{
+    zk__stub next;
+    unsigned s;
+    size_t k;
+    int rc = ZK_OK;
+
+    if (ix->broken)
+        return refuse_broken(ix);
+    memset(&next, 0, sizeof(next));
+    next.n = ix->n_shards;
+    memcpy(next.names, ix->stub.names, sizeof(next.names));
+    for (s = 0; s < ZK_MAX_SHARDS; s++)
+        next.hid.last[s] = ZK__NO_LAST;
+    for (s = 0; rc == ZK_OK && s < ix->n_shards; s++) {
+        rc = zk__store_commit(ix->shards[s]);
+        if (rc == ZK_OK)
+            rc = zk__store_lastdocid(ix->shards[s], &next.hid.last[s]);
+        if (rc != ZK_OK)
+            rc = shard_error(ix, s, rc, NULL);
+        for (k = 0; rc == ZK_OK && k < ix->pend[s].n; k++)
+            rc = zk__hidden_add(&next.hid, s, ix->pend[s].v[k].from,
+                                ix->pend[s].v[k].to);
+    }
+    if (rc == ZK_OK)
+        rc = zk__stub_write(ix->path, &next);
+    if (rc != ZK_OK) {
+        ix->broken = 1;
+        zk__stub_free(&next);
+        return rc;
+    }
+    zk__stub_free(&ix->stub);
+    ix->stub = next;
+    for (s = 0; s < ix->n_shards; s++)
+        zk__hidden_clear(&ix->pend[s]);
+    for (k = 0; rc == ZK_OK && k < ix->stub.hid.n; k++) {
+        const zk__span *v = &ix->stub.hid.v[k];
+        rc = zk__store_delete_span(ix->shards[v->shard], v->from, v->to);
+    }
+    if (rc != ZK_OK)
+        ix->broken = 1;
+    return rc;
+}
+
+/* What a writer that stopped between a shard's commit and the stub's left
+ * behind (documents after the last commit's, or replaced ones not yet
+ * deleted): delete it and commit, so that the shards hold what the stub
+ * says. */
+static int recover(zk_index *ix)
+{
+    unsigned s;
+    size_t k;
+    int rc = ZK_OK, dirty = ix->stub.hid.n > 0;
+
+    for (s = 0; rc == ZK_OK && s < ix->n_shards; s++) {
+        uint32_t last = 0;
+        if (ix->stub.hid.last[s] == ZK__NO_LAST)
+            continue;
+        rc = zk__store_lastdocid(ix->shards[s], &last);
+        if (rc == ZK_OK && last > ix->stub.hid.last[s]) {
+            dirty = 1;
+            rc = zk__store_delete_span(ix->shards[s], ix->stub.hid.last[s] + 1,
+                                       UINT32_MAX);
+        }
+    }
+    for (k = 0; rc == ZK_OK && k < ix->stub.hid.n; k++) {
+        const zk__span *v = &ix->stub.hid.v[k];
+        rc = zk__store_delete_span(ix->shards[v->shard], v->from, v->to);
+    }
+    return rc == ZK_OK && dirty ? commit_all(ix) : rc;
+}
+
 /* Open every shard for writing, creating the index if asked. */
 static int open_shards(zk_index *ix, int create, int rebuild)
 {
-    unsigned n = read_stub(ix->path, ix->names), i;
-    int fresh = n == 0, rc = ZK_OK;
+    unsigned n, i;
+    int fresh, rc = zk__stub_read(ix->path, &ix->stub);
 
+    if (rc != ZK_OK)
+        return rc;
+    n = ix->stub.n;
+    fresh = n == 0;
     if (fresh && !create) {
         struct stat st;
         if (stat(ix->path, &st) != 0)
@@ -1340,15 +1395,27 @@ static int open_shards(zk_index *ix, int create, int rebuild)
     if (rc != ZK_OK)
         return rc;
     if (fresh) {
-        n = ZK_DEFAULT_SHARDS;
+        n = ix->stub.n = ZK_DEFAULT_SHARDS;
         for (i = 0; i < n; i++)
-            snprintf(ix->names[i], sizeof(ix->names[i]), "shard%u", i);
+            snprintf(ix->stub.names[i], sizeof(ix->stub.names[i]), "shard%u",
+                     i);
+    }
+    if (fresh || rebuild) {
+        /* nothing committed yet: readers see no documents until the
+         * first commit */
+        zk__hidden_clear(&ix->stub.hid);
+        for (i = 0; i < n; i++)
+            ix->stub.hid.last[i] = 0;
     }
     pthread_mutex_init(&ix->rec_mu, NULL);
     ix->rec_mu_init = 1;
+    /* a rebuild empties the shards: the stub first, so that no reader
+     * takes their new documents for the last commit's */
+    if (rebuild && !fresh)
+        rc = zk__stub_write(ix->path, &ix->stub);
     for (i = 0; rc == ZK_OK && i < n; i++) {
         char dir[PATH_MAX];
-        snprintf(dir, sizeof(dir), "%s/%s", ix->path, ix->names[i]);
+        snprintf(dir, sizeof(dir), "%s/%s", ix->path, ix->stub.names[i]);
         /* a shard we may not write to: say so (Xapian reports it as a
          * lock it could not take, as if another writer held it) */
         if (!fresh) {
@@ -1364,45 +1431,53 @@ static int open_shards(zk_index *ix, int create, int rebuild)
         rc = zk__error(ZK_ECORRUPT, "%s: index has no shards", ix->path);
     /* the stub last: a reader never finds it before its shards */
     if (rc == ZK_OK && fresh)
-        rc = write_stub(ix->path, n, ix->names);
+        rc = zk__stub_write(ix->path, &ix->stub);
     if (rc == ZK_OK)
         remove_stray_shards(ix);
+    if (rc == ZK_OK && !fresh && !rebuild)
+        rc = recover(ix);
     return rc;
 }
 
 int zk_index_compact(zk_index *ix)
 {
-    char names[ZK_MAX_SHARDS][32];
+    zk__stub next;
     unsigned i, made;
-    int rc = ZK_OK;
+    int rc;
 
     if (ix == NULL)
         return zk__error(ZK_EINVAL, "zk_index_compact: NULL index");
     /* what an interrupted compaction left */
     remove_stray_shards(ix);
-    /* 1. commit, and write a compacted copy of each shard beside it */
+    /* 1. commit (the replaced documents deleted too), and write a
+     * compacted copy of each shard beside it, with the same docids */
+    rc = zk_index_commit(ix);
+    if (rc != ZK_OK)
+        return rc;
+    memset(&next, 0, sizeof(next));
+    next.n = ix->n_shards;
+    memcpy(next.hid.last, ix->stub.hid.last, sizeof(next.hid.last));
     for (i = 0; rc == ZK_OK && i < ix->n_shards; i++) {
         char dir[PATH_MAX];
         unsigned gen = 0;
-        const char *dot = strchr(ix->names[i], '.');
+        const char *dot = strchr(ix->stub.names[i], '.');
         if (dot != NULL && dot[1] == 'g')
             gen = (unsigned)atoi(dot + 2);
-        snprintf(names[i], sizeof(names[i]), "shard%u.g%u", i, gen + 1);
-        snprintf(dir, sizeof(dir), "%s/%s", ix->path, names[i]);
+        snprintf(next.names[i], sizeof(next.names[i]), "shard%u.g%u", i,
+                 gen + 1);
+        snprintf(dir, sizeof(dir), "%s/%s", ix->path, next.names[i]);
         remove_dir(dir); /* a leftover of an interrupted compaction */
-        rc = zk__store_commit(ix->shards[i]);
-        if (rc == ZK_OK)
-            rc = zk__store_compact(ix->shards[i], dir);
+        rc = zk__store_compact(ix->shards[i], dir);
     }
     made = i; /* names[0..made) are set, the last perhaps half written */
     /* 2. switch the stub to the copies in one atomic rename */
     if (rc == ZK_OK)
-        rc = write_stub(ix->path, ix->n_shards, names);
+        rc = zk__stub_write(ix->path, &next);
     if (rc != ZK_OK) {
         /* only the copies this call named: names[made..) are unset */
         for (i = 0; i < made; i++) {
             char dir[PATH_MAX];
-            snprintf(dir, sizeof(dir), "%s/%s", ix->path, names[i]);
+            snprintf(dir, sizeof(dir), "%s/%s", ix->path, next.names[i]);
             remove_dir(dir);
         }
         return rc;
@@ -1415,13 +1490,29 @@ int zk_index_compact(zk_index *ix)
         char dir[PATH_MAX], old[PATH_MAX];
         zk__store_free(ix->shards[i]);
         ix->shards[i] = NULL;
-        snprintf(old, sizeof(old), "%s/%s", ix->path, ix->names[i]);
-        memcpy(ix->names[i], names[i], sizeof(names[i]));
-        snprintf(dir, sizeof(dir), "%s/%s", ix->path, ix->names[i]);
+        snprintf(old, sizeof(old), "%s/%s", ix->path, ix->stub.names[i]);
+        memcpy(ix->stub.names[i], next.names[i], sizeof(next.names[i]));
+        snprintf(dir, sizeof(dir), "%s/%s", ix->path, ix->stub.names[i]);
         rc = zk__store_open(&ix->shards[i], dir, 0);
         if (rc == ZK_OK)
             remove_dir(old);
     }
+    /* a copy's last docid is its last document's: if the shard's last
+     * documents had been deleted, new ones will take docids the stub says
+     * were committed, so lower them there first */
+    for (i = 0, made = 0; rc == ZK_OK && i < ix->n_shards; i++) {
+        uint32_t last = 0;
+        rc = zk__store_lastdocid(ix->shards[i], &last);
+        if (rc == ZK_OK && ix->stub.hid.last[i] != ZK__NO_LAST &&
+            last < ix->stub.hid.last[i]) {
+            ix->stub.hid.last[i] = last;
+            made = 1;
+        }
+    }
+    if (rc == ZK_OK && made)
+        rc = zk__stub_write(ix->path, &ix->stub);
+    if (rc != ZK_OK)
+        ix->broken = 1; /* a shard not reopened, or the stub not written */
     return rc;
 }
 
@@ -1502,6 +1593,12 @@ void zk_index_free(zk_index *ix)
         close(ix->lock_fd); /* releases the lock */
     if (ix->rec_mu_init)
         pthread_mutex_destroy(&ix->rec_mu);
+    {
+        unsigned i;
+        for (i = 0; i < ZK_MAX_SHARDS; i++)
+            zk__hidden_free(&ix->pend[i]);
+    }
+    zk__stub_free(&ix->stub);
     zk_seg_free(ix->seg);
     zk_dict_free(ix->dict);
     rm_free(&ix->recs);
@@ -1512,13 +1609,15 @@ void zk_index_free(zk_index *ix)
 
 int zk_index_commit(zk_index *ix)
 {
-    unsigned i;
-    int rc = ZK_OK;
+    int rc;
 
     if (ix == NULL)
         return zk__error(ZK_EINVAL, "zk_index_commit: NULL index");
-    for (i = 0; rc == ZK_OK && i < ix->n_shards; i++)
-        rc = zk__store_commit(ix->shards[i]);
+    rc = commit_all(ix);
+    /* a second commit deletes what the first hid, and empties the stub's
+     * list */
+    if (rc == ZK_OK && ix->stub.hid.n > 0)
+        rc = commit_all(ix);
     return rc;
 }
 
@@ -1618,14 +1717,8 @@ int zk_index_add_file(zk_index *ix, const char *path, const char *encoding,
 
 static int remove_id(zk_index *ix, const char *id)
 {
-    char term[32];
-    int rc;
+    int rc = drop_id(ix, id);
 
-    snprintf(term, sizeof(term), "%s%s", ZK_P_REPORT, id);
-    rc = zk__store_delete(store_of(ix, id), term);
-    snprintf(term, sizeof(term), "%s%s", ZK_P_UNIQUE, id);
-    if (rc == ZK_OK)
-        rc = zk__store_delete(store_of(ix, id), term);
     if (rc == ZK_OK) {
         size_t at = rm_find(&ix->recs, id);
         if (at != SIZE_MAX) {
@@ -1647,13 +1740,15 @@ static int find_report(zk_index *ix, const char *path, char id[17])
     if (realpath(path, real) != NULL) {
         report_id(real, id);
         snprintf(term, sizeof(term), "%s%s", ZK_P_UNIQUE, id);
-        rc = zk__store_termfreq(store_of(ix, id), term, &n);
+        rc = zk__store_termfreq(store_of(ix, id), term,
+                                &ix->pend[shard_of(ix, id)], &n);
         if (rc != ZK_OK || n > 0)
             return rc != ZK_OK ? rc : ZK_OK;
     }
     report_id(path, id);
     snprintf(term, sizeof(term), "%s%s", ZK_P_UNIQUE, id);
-    rc = zk__store_termfreq(store_of(ix, id), term, &n);
+    rc = zk__store_termfreq(store_of(ix, id), term, &ix->pend[shard_of(ix, id)],
+                            &n);
     if (rc == ZK_OK && n == 0)
         rc = zk__error(ZK_ENOTFOUND, "%s: no such report in the index", path);
     return rc;
@@ -1843,10 +1938,13 @@ static int walk(walker *w, const char *path, int named)
 /*
  * The batch pipeline. Jobs are split by shard; each writer thread owns one
  * or more shards and does everything for their reports: read, parse,
- * segment, build the documents, write them, and commit its shards after
- * each batch. Xapian's cost is in the writing, so writing shards in
- * parallel is what uses the second core. Finished files are queued as
- * events for the caller's thread, which runs the progress callback.
+ * segment, build the documents and write them. Xapian's cost is in the
+ * writing, so writing shards in parallel is what uses the second core.
+ * When a thread's batch is full it waits for the others at the next
+ * commit, which the last to arrive makes for all (commit_all: a commit of
+ * the whole index is one stub naming a state of every shard). Finished
+ * files are queued as events for the caller's thread, which runs the
+ * progress callback.
  */
 static int refresh_record(zk_index *ix, result *r);
 
@@ -1858,11 +1956,14 @@ typedef struct event {
 typedef struct pool {
     pthread_mutex_t mu;
     pthread_cond_t have_event;
+    pthread_cond_t turn; /* a commit all writers waited for is made */
     event *head, *tail;
-    size_t running; /* writer threads still at work */
-    int stop;       /* set by the caller's thread to cancel */
-    int rc;         /* first index write error */
-    char msg[1024]; /* its message (zk_error_last() is per thread) */
+    size_t running;      /* writer threads still at work */
+    size_t waiting;      /* of them, those waiting for the commit */
+    unsigned long round; /* commits made for waiting writers */
+    int stop;            /* set by the caller's thread to cancel */
+    int rc;              /* first index write error */
+    char msg[1024];      /* its message (zk_error_last() is per thread) */
     zk_index *ix;
     const char *encoding;
     uint64_t batch_max; /* per shard */
@@ -1917,7 +2018,45 @@ static void fail_pool(pool *p, int rc)
         snprintf(p->msg, sizeof(p->msg), "%s",
                  e ? e->message : zk_strerror(rc));
     }
+    pthread_cond_broadcast(&p->turn);
     pthread_mutex_unlock(&p->mu);
+}
+
+/* With p->mu held, every writer thread still at work waiting for it:
+ * commit the whole index for them all (unless the run has failed: the last
+ * commit must then stand), and let them go on. */
+static void pass_barrier(pool *p)
+{
+    p->waiting = 0;
+    if (p->rc == ZK_OK) {
+        int rc;
+        pthread_mutex_unlock(&p->mu);
+        rc = commit_all(p->ix);
+        if (rc != ZK_OK)
+            fail_pool(p, rc);
+        pthread_mutex_lock(&p->mu);
+    }
+    p->round++;
+    pthread_cond_broadcast(&p->turn);
+}
+
+/* A writer's batch is full: wait until every writer's is (or has no more
+ * work), and the index is committed. Not ZK_OK if the run has failed. */
+static int commit_together(pool *p)
+{
+    unsigned long round;
+    int rc;
+
+    pthread_mutex_lock(&p->mu);
+    round = p->round;
+    if (++p->waiting == p->running)
+        pass_barrier(p);
+    else
+        while (p->round == round && p->rc == ZK_OK)
+            pthread_cond_wait(&p->turn, &p->mu);
+    rc = p->rc;
+    pthread_mutex_unlock(&p->mu);
+    return rc;
 }
 
 /* Raise a shard's write error again with the shard's folder in front, so
@@ -1934,7 +2073,7 @@ static int shard_error(const zk_index *ix, unsigned s, int rc, const char *msg)
                  : zk_strerror(rc));
     if (strstr(buf, ix->path) != NULL)
         return zk__error(rc, "%s", buf);
-    return zk__error(rc, "%s/%s: %s", ix->path, ix->names[s], buf);
+    return zk__error(rc, "%s/%s: %s", ix->path, ix->stub.names[s], buf);
 }
 
 static void *worker_main(void *arg)
@@ -1945,7 +2084,7 @@ static void *worker_main(void *arg)
     size_t next[ZK_MAX_SHARDS] = {0};
     uint64_t batch[ZK_MAX_SHARDS] = {0};
     unsigned s;
-    int more = 1, failed, rc = ZK_OK;
+    int more = 1, rc = ZK_OK, others = 0;
 
     /* round-robin over this thread's shards, one file at a time */
     while (more && rc == ZK_OK && !stopping(p)) {
@@ -1970,34 +2109,28 @@ static void *worker_main(void *arg)
             }
             if (r->touch_only)
                 rc = refresh_record(ix, r);
-            if (rc == ZK_OK && r->status != ZK_FILE_FAILED && !r->touch_only) {
-                batch[s] += j->size;
-                if (batch[s] >= p->batch_max) {
-                    rc = zk__store_commit(ix->shards[s]);
-                    batch[s] = 0;
-                }
-            }
             if (rc != ZK_OK)
                 rc = shard_error(ix, s, rc, NULL);
+            if (rc == ZK_OK && r->status != ZK_FILE_FAILED && !r->touch_only)
+                batch[s] += j->size;
             post(p, r);
+            if (rc == ZK_OK && batch[s] >= p->batch_max) {
+                memset(batch, 0, sizeof(batch)); /* all shards committed */
+                if (commit_together(p) != ZK_OK) {
+                    others = 1; /* the run failed: fail_pool() was told */
+                    break;
+                }
+            }
         }
+        more = more && !others;
     }
-    /* commit what this thread wrote, unless an error (here or in another
-     * writer) says the last commit must stand; a cancel keeps the work
-     * done: commit it */
-    pthread_mutex_lock(&p->mu);
-    failed = p->rc != ZK_OK;
-    pthread_mutex_unlock(&p->mu);
-    for (s = w->first; rc == ZK_OK && !failed && s < ix->n_shards;
-         s += w->step) {
-        rc = zk__store_commit(ix->shards[s]);
-        if (rc != ZK_OK)
-            rc = shard_error(ix, s, rc, NULL);
-    }
+    /* the last commit of the run is the caller's (zk_index_update) */
     if (rc != ZK_OK)
         fail_pool(p, rc);
     pthread_mutex_lock(&p->mu);
     p->running--;
+    if (p->running > 0 && p->waiting == p->running)
+        pass_barrier(p); /* the others waited for this thread's batch */
     pthread_cond_signal(&p->have_event);
     pthread_mutex_unlock(&p->mu);
     return NULL;
@@ -2054,8 +2187,11 @@ static int refresh_cb(const char *data, size_t len, void *payload)
 {
     refresh_ctx *c = payload;
 
+    /* the newest record: older ones are replaced versions that the next
+     * commit hides */
+    c->data.n = 0;
     c->rc = patch_record(&c->data, data, len, c->j);
-    return 1; /* one record per report */
+    return c->rc != ZK_OK;
 }
 
 /* A file whose time changed but whose content did not: rewrite its record
@@ -2071,7 +2207,8 @@ static int refresh_record(zk_index *ix, result *r)
     memset(&c, 0, sizeof(c));
     c.j = r->job;
     snprintf(term, sizeof(term), "%s%s", ZK_P_UNIQUE, r->job->id);
-    rc = zk__store_each(store_of(ix, r->job->id), term, refresh_cb, &c);
+    rc = zk__store_each(store_of(ix, r->job->id), term,
+                        &ix->pend[shard_of(ix, r->job->id)], refresh_cb, &c);
     if (rc == 1)
         rc = c.rc;
     if (rc != ZK_OK || c.data.p == NULL) {
@@ -2157,6 +2294,7 @@ static int run_writers(zk_index *ix, pool *p, const zk_update_options *o,
         nthreads = ix->n_shards;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->have_event, NULL);
+    pthread_cond_init(&p->turn, NULL);
     for (i = 0; i < nthreads && rc == ZK_OK; i++) {
         w[i].p = p;
         w[i].first = (unsigned)i;
@@ -2214,6 +2352,7 @@ static int run_writers(zk_index *ix, pool *p, const zk_update_options *o,
         builder_release(&w[i].b);
     }
     pthread_cond_destroy(&p->have_event);
+    pthread_cond_destroy(&p->turn);
     pthread_mutex_destroy(&p->mu);
     if (rc == ZK_OK && p->rc != ZK_OK)
         rc = zk__error(p->rc, "%s", p->msg);
@@ -2240,6 +2379,8 @@ int zk_index_update(zk_index *ix, const char *const *paths, size_t n_paths,
     if (opts->version != ZK_UPDATE_OPTIONS_VERSION)
         return zk__error(ZK_EINVAL, "zk_update_options version %u unknown",
                          opts->version);
+    if (ix->broken)
+        return refuse_broken(ix);
     memset(&st, 0, sizeof(st));
     memset(&p, 0, sizeof(p));
     memset(&wk, 0, sizeof(wk));
@@ -2325,7 +2466,7 @@ int zk_index_update(zk_index *ix, const char *const *paths, size_t n_paths,
     if (rc == ZK_OK && !stopped && opts->compact >= 0) {
         uint64_t total = 0, n = 0;
         for (s = 0; rc == ZK_OK && s < ix->n_shards; s++) {
-            rc = zk__store_termfreq(ix->shards[s], ZK_T_PASSAGE, &n);
+            rc = zk__store_termfreq(ix->shards[s], ZK_T_PASSAGE, NULL, &n);
             total += n;
         }
         if (rc == ZK_OK && (opts->compact > 0 ||
@@ -2374,15 +2515,16 @@ int zk_index_info_get(zk_index_info *out, zk_index *ix)
     for (i = 0; rc == ZK_OK && i < ix->n_shards; i++) {
         char dir[PATH_MAX];
         uint64_t n = 0;
-        rc = zk__store_termfreq(ix->shards[i], ZK_T_RECORD, &n);
+        rc = zk__store_termfreq(ix->shards[i], ZK_T_RECORD, &ix->pend[i], &n);
         out->reports += n;
         if (rc == ZK_OK)
-            rc = zk__store_termfreq(ix->shards[i], ZK_T_PASSAGE, &n);
+            rc = zk__store_termfreq(ix->shards[i], ZK_T_PASSAGE, &ix->pend[i],
+                                    &n);
         out->passages += n;
         if (rc == ZK_OK)
-            rc = zk__store_each(ix->shards[i], ZK_T_RECORD, sum_sizes,
-                                &out->text_bytes);
-        snprintf(dir, sizeof(dir), "%s/%s", ix->path, ix->names[i]);
+            rc = zk__store_each(ix->shards[i], ZK_T_RECORD, &ix->pend[i],
+                                sum_sizes, &out->text_bytes);
+        snprintf(dir, sizeof(dir), "%s/%s", ix->path, ix->stub.names[i]);
         if (rc == ZK_OK)
             rc = zk__store_size(dir, &n);
         out->disk_bytes += n;

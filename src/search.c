@@ -40,6 +40,7 @@
 #include "query.h"
 #include "search_weights.h"
 #include "store.h"
+#include "stub.h"
 
 /* ---- id sets (sorted docid arrays) ---------------------------------------*/
 
@@ -489,25 +490,41 @@ static int same_stub(const struct stat *a, const struct stat *b)
            a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
-/* Open the shards the stub lists. A writer's compaction may switch the
- * stub between our reading it and opening the shards: then read it again. */
+/* Open the shards the stub lists, hiding the documents the index's last
+ * commit does not hold. A writer commits (or compacts) by replacing the
+ * stub: if that happens between our reading it and opening the shards,
+ * the shards may hold a later state than the stub we read (or be gone),
+ * so read it again. */
 static int open_reader(zk_searcher *s, zk__reader **rd, struct stat *st)
 {
     char stub[PATH_MAX];
+    zk__stub sb;
     int attempt, rc = ZK_OK;
 
+    memset(&sb, 0, sizeof(sb));
     snprintf(stub, sizeof(stub), "%s/%s", s->path, ZK_STUB_NAME);
-    for (attempt = 0; attempt < 10; attempt++) {
+    for (attempt = 0; attempt < 100; attempt++) {
         struct stat after;
-        if (stat(stub, st) != 0)
-            return zk__error(ZK_ENOTFOUND, "%s: %s", stub, strerror(errno));
-        rc = zk__reader_open(rd, s->path);
+        if (stat(stub, st) != 0) {
+            rc = zk__error(ZK_ENOTFOUND, "%s: %s", stub, strerror(errno));
+            break;
+        }
+        rc = zk__stub_read(s->path, &sb);
         if (rc == ZK_OK)
-            return ZK_OK;
-        if (stat(stub, &after) != 0 || !same_stub(&after, st))
-            continue; /* switched under us: read it again */
-        return rc;
+            rc = zk__reader_open(rd, s->path);
+        if (rc == ZK_OK)
+            rc = zk__reader_hide(*rd, &sb.hid);
+        if (stat(stub, &after) == 0 && same_stub(&after, st))
+            break; /* opened (or failed) with the stub unchanged */
+        /* switched under us: read it again */
+        zk__reader_free(*rd);
+        *rd = NULL;
     }
+    if (rc != ZK_OK) {
+        zk__reader_free(*rd);
+        *rd = NULL;
+    }
+    zk__stub_free(&sb);
     return rc;
 }
 
@@ -541,9 +558,9 @@ static void pause_before_retry(int attempt)
     nanosleep(&ts, NULL);
 }
 
-/* A compaction replaced the shards since `s` opened them: read the new
- * ones. */
-static int follow_compaction(zk_searcher *s)
+/* A writer replaced the stub since `s` opened the shards (a commit, or a
+ * compaction that replaced the shards): open what the new one says. */
+static int follow_stub(zk_searcher *s)
 {
     char stub[PATH_MAX];
     struct stat st;
@@ -569,11 +586,17 @@ static int follow_compaction(zk_searcher *s)
 static int reopen_reader(zk_searcher *s)
 {
     zk__reader *before = s->rd;
-    int frc, rc = zk__reader_reopen(s->rd);
+    int frc = follow_stub(s), rc;
 
-    if (rc >= 0)
-        return rc;
-    frc = follow_compaction(s);
+    if (frc != ZK_OK)
+        return frc;
+    if (s->rd != before)
+        return 1;
+    rc = zk__reader_reopen(s->rd);
+    /* a commit replaces the stub after its shards': if it did while we
+     * reopened them, what they now hold may be later than the stub we
+     * read, so read both again */
+    frc = follow_stub(s);
     if (frc != ZK_OK)
         return frc;
     return s->rd != before ? 1 : rc;
@@ -584,35 +607,30 @@ static int reopen_reader(zk_searcher *s)
  * count them: then count the new ones. */
 static int shards_size(const zk_searcher *s, uint64_t *out)
 {
-    char stub[PATH_MAX], line[256];
+    char stub[PATH_MAX];
+    zk__stub sb;
     int attempt, rc = ZK_OK;
 
+    memset(&sb, 0, sizeof(sb));
     snprintf(stub, sizeof(stub), "%s/%s", s->path, ZK_STUB_NAME);
     for (attempt = 0; attempt < 10; attempt++) {
         struct stat was, now;
-        FILE *f = fopen(stub, "r");
-        if (f == NULL)
-            return zk__error(ZK_EIO, "%s: %s", stub, strerror(errno));
+        unsigned i;
         *out = 0;
-        rc = ZK_OK;
-        if (fstat(fileno(f), &was) != 0) {
-            rc = zk__error(ZK_EIO, "%s: %s", stub, strerror(errno));
-            fclose(f);
-            return rc;
-        }
-        while (rc == ZK_OK && fgets(line, sizeof(line), f) != NULL) {
-            char name[200], dir[PATH_MAX];
+        if (stat(stub, &was) != 0)
+            return zk__error(ZK_EIO, "%s: %s", stub, strerror(errno));
+        rc = zk__stub_read(s->path, &sb);
+        for (i = 0; rc == ZK_OK && i < sb.n; i++) {
+            char dir[PATH_MAX];
             uint64_t n = 0;
-            if (sscanf(line, "%*s %199s", name) != 1) /* "glass shard0.g1" */
-                continue;
-            snprintf(dir, sizeof(dir), "%s/%s", s->path, name);
+            snprintf(dir, sizeof(dir), "%s/%s", s->path, sb.names[i]);
             rc = zk__store_size(dir, &n);
             *out += n;
         }
-        fclose(f);
         if (rc == ZK_OK || stat(stub, &now) != 0 || same_stub(&now, &was))
             break; /* counted, or failed with the stub unchanged */
     }
+    zk__stub_free(&sb);
     return rc;
 }
 
@@ -624,7 +642,7 @@ int zk_searcher_info_get(zk_index_info *out, zk_searcher *s)
     if (out == NULL || s == NULL)
         return zk__error(ZK_EINVAL, "zk_searcher_info_get: NULL argument");
     memset(out, 0, sizeof(*out));
-    rc = follow_compaction(s);
+    rc = follow_stub(s);
     for (attempt = 0; rc == ZK_OK || rc == ZK__EMODIFIED; attempt++) {
         /* the latest commit, read whole; retry if a writer replaces it */
         drop_records(s);
@@ -2309,7 +2327,7 @@ int zk_searcher_query(zk_results **out, zk_searcher *s, const char *query,
         res->term_text[i] = it->norm;
     }
     /* each query reads the latest commit */
-    rc = follow_compaction(s);
+    rc = follow_stub(s);
     if (rc == ZK_OK) {
         rc = reopen_reader(s);
         if (rc > 0) {

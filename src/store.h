@@ -6,9 +6,38 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "index_internal.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* ---- what a commit of the whole index holds ----
+ *
+ * Xapian commits each shard on its own. The index commits when the stub
+ * names, for every shard, the last document the commit holds (`last`) and
+ * the documents it no longer holds but that are still to be deleted
+ * (`v`: reports replaced or removed); readers hide all others. A shard
+ * that committed while another failed therefore changes nothing a reader
+ * sees. */
+#define ZK__NO_LAST UINT32_MAX /* an index from before: nothing hidden */
+
+typedef struct zk__span {
+    unsigned shard;
+    uint32_t from, to; /* docids in the shard, inclusive */
+} zk__span;
+
+typedef struct zk__hidden {
+    uint32_t last[ZK_MAX_SHARDS];
+    zk__span *v;
+    size_t n, cap;
+} zk__hidden;
+
+/* Hide `from`..`to` of `shard` too (joined to the last span when they
+ * touch). */
+int zk__hidden_add(zk__hidden *h, unsigned shard, uint32_t from, uint32_t to);
+void zk__hidden_clear(zk__hidden *h); /* the spans; `last` is kept */
+void zk__hidden_free(zk__hidden *h);
 
 /* A writable index (one per process: Xapian's write lock). */
 typedef struct zk__store zk__store;
@@ -43,22 +72,36 @@ int zk__store_get_meta(zk__store *s, const char *key, char **out);
 int zk__store_set_meta(zk__store *s, const char *key, const char *value);
 /* Add a document (consumes `d` whatever the result). */
 int zk__store_add(zk__store *s, zk__xdoc *d);
-/* Replace the one document indexed by the unique term, or add it
+/* Replace the newest document indexed by the unique term (older ones are
+ * replaced versions the next commit hides), or add it
  * (consumes `d`). */
 int zk__store_replace(zk__store *s, const char *uniq, zk__xdoc *d);
 /* Delete every document indexed by `term`. */
 int zk__store_delete(zk__store *s, const char *term);
+/* Delete the documents from docid `from` to `to` (inclusive; those that
+ * exist). */
+int zk__store_delete_span(zk__store *s, uint32_t from, uint32_t to);
+/* Add the docids indexed by `term` to `h` as spans of `shard`. */
+int zk__store_hide_term(zk__store *s, const char *term, zk__hidden *h,
+                        unsigned shard);
+/* The highest docid used so far (uncommitted documents included). */
+int zk__store_lastdocid(zk__store *s, uint32_t *out);
 /* Make all changes durable atomically: a crash before this returns leaves
  * the index at the previous commit. */
 int zk__store_commit(zk__store *s);
 /* Call `cb(data, len, payload)` for the data of every document indexed
- * by `term` (e.g. all report records). Stops if `cb` returns non-zero. */
-int zk__store_each(zk__store *s, const char *term,
+ * by `term` (e.g. all report records), but those in the spans of `skip`
+ * (NULL: none; documents the next commit hides). Stops if `cb` returns
+ * non-zero. */
+int zk__store_each(zk__store *s, const char *term, const zk__hidden *skip,
                    int (*cb)(const char *data, size_t len, void *payload),
                    void *payload);
-/* Number of documents indexed by `term`. */
-int zk__store_termfreq(zk__store *s, const char *term, uint64_t *out);
-/* Write a compacted copy of the last commit into the new folder `dir`. */
+/* Number of documents indexed by `term`, but those in the spans of `skip`
+ * (NULL: none). */
+int zk__store_termfreq(zk__store *s, const char *term, const zk__hidden *skip,
+                       uint64_t *out);
+/* Write a compacted copy of the last commit into the new folder `dir`,
+ * keeping the docids. */
 int zk__store_compact(zk__store *s, const char *dir);
 /* Disk usage of the index directory's files, in bytes. */
 int zk__store_size(const char *path, uint64_t *out);
@@ -82,6 +125,9 @@ typedef struct zk__plist {
 void zk__plist_free(zk__plist *p);
 
 int zk__reader_open(zk__reader **out, const char *path);
+/* From now on, pretend the documents `h` names do not exist: posting
+ * lists, term frequencies and statistics leave them out. */
+int zk__reader_hide(zk__reader *r, const zk__hidden *h);
 void zk__reader_free(zk__reader *r);
 /* Move to the latest committed revision: 1 if it moved, 0 if it was
  * already there, or an error code. */

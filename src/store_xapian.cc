@@ -11,10 +11,13 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <new>
 #include <string>
+#include <vector>
 #include <xapian.h>
 
 extern "C" {
@@ -230,7 +233,16 @@ int zk__store_replace(zk__store *s, const char *uniq, zk__xdoc *d)
 {
     int rc = ZK_OK;
     try {
-        s->db.replace_document(uniq, d->doc);
+        /* the newest: older ones are replaced versions still to be hidden
+         * by the next commit */
+        Xapian::docid last = 0;
+        for (Xapian::PostingIterator p = s->db.postlist_begin(uniq);
+             p != s->db.postlist_end(uniq); ++p)
+            last = *p;
+        if (last != 0)
+            s->db.replace_document(last, d->doc);
+        else
+            s->db.add_document(d->doc);
     } catch (...) {
         rc = map_error("replacing a report record");
     }
@@ -245,6 +257,51 @@ int zk__store_delete(zk__store *s, const char *term)
         return ZK_OK;
     } catch (...) {
         return map_error("deleting a report");
+    }
+}
+
+int zk__store_delete_span(zk__store *s, uint32_t from, uint32_t to)
+{
+    try {
+        std::vector<Xapian::docid> ids;
+        Xapian::PostingIterator p = s->db.postlist_begin(std::string());
+        Xapian::PostingIterator end = s->db.postlist_end(std::string());
+        for (p.skip_to(from); p != end && *p <= to; ++p)
+            ids.push_back(*p);
+        for (Xapian::docid id : ids)
+            s->db.delete_document(id);
+        return ZK_OK;
+    } catch (...) {
+        return map_error("deleting replaced documents");
+    }
+}
+
+int zk__store_hide_term(zk__store *s, const char *term, zk__hidden *h,
+                        unsigned shard)
+{
+    try {
+        std::vector<Xapian::docid> ids;
+        for (Xapian::PostingIterator p = s->db.postlist_begin(term);
+             p != s->db.postlist_end(term); ++p)
+            ids.push_back(*p);
+        for (Xapian::docid id : ids) {
+            int rc = zk__hidden_add(h, shard, id, id);
+            if (rc != ZK_OK)
+                return rc;
+        }
+        return ZK_OK;
+    } catch (...) {
+        return map_error("reading the index");
+    }
+}
+
+int zk__store_lastdocid(zk__store *s, uint32_t *out)
+{
+    try {
+        *out = s->db.get_lastdocid();
+        return ZK_OK;
+    } catch (...) {
+        return map_error("reading the index");
     }
 }
 
@@ -264,20 +321,52 @@ int zk__store_commit(zk__store *s)
 int zk__store_compact(zk__store *s, const char *dir)
 {
     try {
-        s->db.compact(dir);
+        s->db.compact(dir, Xapian::DBCOMPACT_NO_RENUMBER);
         return ZK_OK;
     } catch (...) {
         return map_error("compacting the index");
     }
 }
 
-int zk__store_each(zk__store *s, const char *term,
+/* The spans of `skip` (NULL: none), sorted and joined. */
+namespace
+{
+struct skipper {
+    std::vector<std::pair<uint32_t, uint32_t>> v;
+    explicit skipper(const zk__hidden *h)
+    {
+        for (size_t i = 0; h != NULL && i < h->n; i++)
+            v.emplace_back(h->v[i].from, h->v[i].to);
+        std::sort(v.begin(), v.end());
+        size_t k = 0;
+        for (size_t i = 1; i < v.size(); i++) {
+            if (v[i].first <= (uint64_t)v[k].second + 1)
+                v[k].second = std::max(v[k].second, v[i].second);
+            else
+                v[++k] = v[i];
+        }
+        if (!v.empty())
+            v.resize(k + 1);
+    }
+    bool has(uint32_t id) const
+    {
+        auto it = std::upper_bound(v.begin(), v.end(),
+                                   std::make_pair(id, UINT32_MAX));
+        return it != v.begin() && id <= (it - 1)->second;
+    }
+};
+} // namespace
+
+int zk__store_each(zk__store *s, const char *term, const zk__hidden *skip,
                    int (*cb)(const char *data, size_t len, void *payload),
                    void *payload)
 {
     try {
+        skipper sk(skip);
         for (Xapian::PostingIterator p = s->db.postlist_begin(term);
              p != s->db.postlist_end(term); ++p) {
+            if (sk.has(*p))
+                continue;
             std::string data = s->db.get_document(*p).get_data();
             int r = cb(data.data(), data.size(), payload);
             if (r != 0)
@@ -289,10 +378,19 @@ int zk__store_each(zk__store *s, const char *term,
     }
 }
 
-int zk__store_termfreq(zk__store *s, const char *term, uint64_t *out)
+int zk__store_termfreq(zk__store *s, const char *term, const zk__hidden *skip,
+                       uint64_t *out)
 {
     try {
         *out = s->db.get_termfreq(term);
+        skipper sk(skip);
+        for (const auto &x : sk.v) {
+            Xapian::PostingIterator p = s->db.postlist_begin(term);
+            Xapian::PostingIterator end = s->db.postlist_end(term);
+            for (p.skip_to(x.first); p != end && *p <= x.second && *out > 0;
+                 ++p)
+                (*out)--;
+        }
         return ZK_OK;
     } catch (...) {
         return map_error("reading the index");
@@ -320,8 +418,57 @@ int zk__store_size(const char *path, uint64_t *out)
 
 /* ---- the read side ---------------------------------------------------- */
 
+/* The documents hidden (zk__reader_hide): by shard, those above last[s]
+ * and those in `spans` (sorted by shard, then docid). Docids of the
+ * combined database interleave the shards': shard s's document d is
+ * (d - 1) * n + s + 1. */
 struct zk__reader {
     Xapian::Database db;
+    unsigned n;
+    bool any;
+    uint32_t last[ZK_MAX_SHARDS];
+    std::vector<zk__span> spans;
+
+    bool hidden(Xapian::docid c) const
+    {
+        unsigned s = (unsigned)((c - 1) % n);
+        uint32_t d = (uint32_t)((c - 1) / n + 1);
+        if (d > last[s])
+            return true;
+        auto it = std::upper_bound(
+            spans.begin(), spans.end(), std::make_pair(s, d),
+            [](const std::pair<unsigned, uint32_t> &k, const zk__span &x) {
+                return k.first < x.shard ||
+                       (k.first == x.shard && k.second < x.from);
+            });
+        if (it == spans.begin())
+            return false;
+        --it;
+        return it->shard == s && d <= it->to;
+    }
+
+    /* Call f on each posting of `term` that is hidden. */
+    void each_hidden(
+        const std::string &term,
+        const std::function<void(const Xapian::PostingIterator &)> &f) const
+    {
+        auto region = [&](unsigned s, uint64_t from, uint64_t to) {
+            uint64_t a = (from - 1) * n + s + 1, b = (to - 1) * n + s + 1;
+            if (a > UINT32_MAX)
+                return;
+            Xapian::PostingIterator p = db.postlist_begin(term);
+            Xapian::PostingIterator end = db.postlist_end(term);
+            for (p.skip_to((Xapian::docid)a); p != end && *p <= b; ++p)
+                if ((*p - 1) % n == s)
+                    f(p);
+        };
+        for (unsigned s = 0; s < n; s++)
+            if (last[s] != ZK__NO_LAST)
+                region(s, (uint64_t)last[s] + 1, UINT32_MAX);
+        for (const zk__span &x : spans)
+            if (x.from <= last[x.shard])
+                region(x.shard, x.from, std::min(x.to, last[x.shard]));
+    }
 };
 
 void zk__plist_free(zk__plist *p)
@@ -378,7 +525,10 @@ int zk__reader_open(zk__reader **out, const char *path)
 {
     *out = NULL;
     try {
-        *out = new zk__reader{Xapian::Database(path)};
+        *out = new zk__reader{Xapian::Database(path), 1, false, {}, {}};
+        (*out)->n = (*out)->db.size() ? (unsigned)(*out)->db.size() : 1;
+        for (uint32_t &l : (*out)->last)
+            l = ZK__NO_LAST;
         return ZK_OK;
     } catch (...) {
         return map_error(path);
@@ -388,6 +538,40 @@ int zk__reader_open(zk__reader **out, const char *path)
 void zk__reader_free(zk__reader *r)
 {
     delete r;
+}
+
+int zk__reader_hide(zk__reader *r, const zk__hidden *h)
+{
+    try {
+        r->any = false;
+        r->spans.clear();
+        for (unsigned s = 0; s < ZK_MAX_SHARDS; s++) {
+            r->last[s] = s < r->n ? h->last[s] : ZK__NO_LAST;
+            r->any |= r->last[s] != ZK__NO_LAST;
+        }
+        for (size_t i = 0; i < h->n; i++)
+            if (h->v[i].shard < r->n)
+                r->spans.push_back(h->v[i]);
+        std::sort(r->spans.begin(), r->spans.end(),
+                  [](const zk__span &a, const zk__span &b) {
+                      return a.shard < b.shard ||
+                             (a.shard == b.shard && a.from < b.from);
+                  });
+        size_t k = 0; /* join overlapping spans */
+        for (size_t i = 1; i < r->spans.size(); i++) {
+            zk__span &a = r->spans[k], &b = r->spans[i];
+            if (b.shard == a.shard && b.from <= (uint64_t)a.to + 1)
+                a.to = std::max(a.to, b.to);
+            else
+                r->spans[++k] = b;
+        }
+        if (!r->spans.empty())
+            r->spans.resize(k + 1);
+        r->any |= !r->spans.empty();
+        return ZK_OK;
+    } catch (...) {
+        return map_error("index");
+    }
 }
 
 int zk__reader_reopen(zk__reader *r)
@@ -419,6 +603,17 @@ int zk__reader_stats(zk__reader *r, uint64_t *doccount, double *avlength,
         *doccount = r->db.get_doccount();
         *avlength = r->db.get_avlength();
         *n_shards = (unsigned)r->db.size();
+        if (r->any) {
+            Xapian::doccount gone = 0;
+            Xapian::totallength total = r->db.get_total_length(), glen = 0;
+            r->each_hidden(std::string(),
+                           [&](const Xapian::PostingIterator &p) {
+                               gone++;
+                               glen += p.get_doclength();
+                           });
+            *doccount -= std::min<uint64_t>(gone, *doccount);
+            *avlength = *doccount ? (double)(total - glen) / *doccount : 0;
+        }
         return ZK_OK;
     } catch (...) {
         return map_error("index");
@@ -429,7 +624,13 @@ int zk__reader_termfreq(zk__reader *r, const char *term, size_t len,
                         uint64_t *out)
 {
     try {
-        *out = r->db.get_termfreq(std::string(term, len));
+        std::string t(term, len);
+        *out = r->db.get_termfreq(t);
+        if (r->any) {
+            uint64_t gone = 0;
+            r->each_hidden(t, [&](const Xapian::PostingIterator &) { gone++; });
+            *out -= std::min(gone, *out);
+        }
         return ZK_OK;
     } catch (...) {
         return map_error("index");
@@ -456,6 +657,8 @@ int zk__reader_postlist(zk__reader *r, const char *term, size_t len,
                 if (rc != ZK_OK)
                     return rc;
             }
+            if (r->any && r->hidden(*p))
+                continue;
             out->ids[out->n] = *p;
             if (want_wdf)
                 out->wdf[out->n] = p.get_wdf();

@@ -68,7 +68,12 @@ ZK_EXTERN int zk_index_open(zk_index **out, const char *path,
 /** Close `ix`, discarding changes not yet committed. NULL is allowed. */
 ZK_EXTERN void zk_index_free(zk_index *ix);
 
-/** Make every change so far durable and visible to searchers, atomically.*/
+/** Make every change so far durable and visible to searchers, atomically
+ * across the index's shards: searchers see all of it or none of it.
+ * @return ZK_OK; ZK_EIO if the index could not be written (a full disk, a
+ *         read-only folder): the index then holds its last commit, and `ix`
+ *         refuses further commits (free it and open the index again, which
+ *         clears what the failed commit left in the shards) */
 ZK_EXTERN int zk_index_commit(zk_index *ix);
 
 /** A report given in memory. Initialise with ZK_REPORT_INPUT_INIT. */

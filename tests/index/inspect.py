@@ -7,6 +7,12 @@ an independent reader for the tests: the writer is C, the checker is not.
   inspect.py passages INDEX     trail<TAB>text of every passage, in order
                                 (--path SUBSTRING to pick reports)
   inspect.py records INDEX      path<TAB>passages<TAB>title<TAB>year<TAB>...
+  inspect.py shards INDEX       shard<TAB>path of every report
+
+Only what the index's last commit holds is read: the stub (XAPIANDB) names,
+in comment lines, each shard's last document at that commit and the
+documents that commit replaced; a writer stopped after one shard's commit
+and before the stub's leaves others, which readers must not see.
 """
 import hashlib
 import sys
@@ -14,9 +20,36 @@ import sys
 import xapian
 
 
+class Visible:
+    """Which docids of the combined database the last commit holds."""
+
+    def __init__(self, path):
+        self.n, self.last, self.spans = 0, {}, []
+        with open(path + "/XAPIANDB", encoding="utf-8") as f:
+            for line in f:
+                w = line.split()
+                if w[:1] == ["glass"]:
+                    self.n += 1
+                elif w[:2] == ["#zhiku", "last"]:
+                    self.last[int(w[2])] = int(w[3])
+                elif w[:2] == ["#zhiku", "hide"]:
+                    self.spans.append((int(w[2]), int(w[3]), int(w[4])))
+
+    def __call__(self, docid):
+        s, d = (docid - 1) % self.n, (docid - 1) // self.n + 1
+        if d > self.last.get(s, d):
+            return False
+        return not any(x == s and a <= d <= b for x, a, b in self.spans)
+
+
+VISIBLE = None
+
+
 def records(db):
     out = {}
     for p in db.postlist("XR"):
+        if not VISIBLE(p.docid):
+            continue
         data = db.get_document(p.docid).get_data().decode("utf-8")
         lines = data.split("\n")
         assert lines[0] == "zkr1", lines[0]
@@ -32,6 +65,8 @@ def records(db):
 def passages(db):
     out = {}
     for p in db.postlist("XP"):
+        if not VISIBLE(p.docid):
+            continue
         data = db.get_document(p.docid).get_data().decode("utf-8")
         head = data.split("\n", 7)
         assert head[0] == "zkp1", head[0]
@@ -69,6 +104,7 @@ QUERIES = ["城乡", "发展", "共同富裕", "高质量", "gdp", "改革", "�
 
 
 def signature(db):
+    """Weights count hidden documents too: compare indexes without any."""
     recs, pas = records(db), passages(db)
     h = hashlib.sha256()
     for rid in sorted(recs, key=lambda r: recs[r]["path"]):
@@ -84,6 +120,8 @@ def signature(db):
         ms = enq.get_mset(0, db.get_doccount())
         hits = []
         for m in ms:
+            if not VISIBLE(m.docid):
+                continue
             head = m.document.get_data().decode("utf-8").split("\n", 3)
             hits.append((-round(m.weight, 9), recs[head[1]]["path"],
                          int(head[2])))
@@ -93,8 +131,10 @@ def signature(db):
 
 
 def main():
+    global VISIBLE
     cmd, path = sys.argv[1], sys.argv[2]
     db = xapian.Database(path)
+    VISIBLE = Visible(path)
     if cmd == "check":
         sys.exit(0 if check(db) else 1)
     elif cmd == "signature":
@@ -108,6 +148,12 @@ def main():
                 continue
             for p in pas.get(rid, []):
                 print("%s\t%s" % (p[4], p[5].replace("\n", "\\n")))
+    elif cmd == "shards":
+        for p in db.postlist("XR"):
+            if VISIBLE(p.docid):
+                data = db.get_document(p.docid).get_data().decode("utf-8")
+                path = [v for v in data.split("\n") if v.startswith("path=")]
+                print("%d\t%s" % ((p.docid - 1) % VISIBLE.n, path[0][5:]))
     elif cmd == "records":
         recs = records(db)
         for rid in sorted(recs, key=lambda r: recs[r]["path"]):
