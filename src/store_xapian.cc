@@ -421,19 +421,46 @@ int zk__store_size(const char *path, uint64_t *out)
 /* The documents hidden (zk__reader_hide): by shard, those above last[s]
  * and those in `spans` (sorted by shard, then docid). Docids of the
  * combined database interleave the shards': shard s's document d is
- * (d - 1) * n + s + 1. */
+ * (d - 1) * n + s + 1. cut[s] is last[s] if the revision read has
+ * documents above it in shard s, else ZK__NO_LAST, so that a reader with
+ * nothing to hide (the usual case) pays nothing for it. */
 struct zk__reader {
     Xapian::Database db;
     unsigned n;
     bool any;
-    uint32_t last[ZK_MAX_SHARDS];
+    uint32_t last[ZK_MAX_SHARDS], cut[ZK_MAX_SHARDS];
     std::vector<zk__span> spans;
+
+    /* Set cut[] and `any` for the revision read. A shard's documents
+     * above last[s] come after the position of its document last[s] + 1
+     * in the combined list; the others there belong to other shards,
+     * about as many as the shards differ in size. */
+    void find_tails()
+    {
+        any = !spans.empty();
+        for (unsigned s = 0; s < ZK_MAX_SHARDS; s++) {
+            cut[s] = ZK__NO_LAST;
+            if (s >= n || last[s] == ZK__NO_LAST)
+                continue;
+            uint64_t a = (uint64_t)last[s] * n + s + 1;
+            if (a > UINT32_MAX)
+                continue;
+            Xapian::PostingIterator p = db.postlist_begin(std::string());
+            Xapian::PostingIterator end = db.postlist_end(std::string());
+            for (p.skip_to((Xapian::docid)a); p != end; ++p)
+                if ((*p - 1) % n == s) {
+                    cut[s] = last[s];
+                    any = true;
+                    break;
+                }
+        }
+    }
 
     bool hidden(Xapian::docid c) const
     {
         unsigned s = (unsigned)((c - 1) % n);
         uint32_t d = (uint32_t)((c - 1) / n + 1);
-        if (d > last[s])
+        if (d > cut[s])
             return true;
         auto it = std::upper_bound(
             spans.begin(), spans.end(), std::make_pair(s, d),
@@ -463,8 +490,8 @@ struct zk__reader {
                     f(p);
         };
         for (unsigned s = 0; s < n; s++)
-            if (last[s] != ZK__NO_LAST)
-                region(s, (uint64_t)last[s] + 1, UINT32_MAX);
+            if (cut[s] != ZK__NO_LAST)
+                region(s, (uint64_t)cut[s] + 1, UINT32_MAX);
         for (const zk__span &x : spans)
             if (x.from <= last[x.shard])
                 region(x.shard, x.from, std::min(x.to, last[x.shard]));
@@ -525,10 +552,10 @@ int zk__reader_open(zk__reader **out, const char *path)
 {
     *out = NULL;
     try {
-        *out = new zk__reader{Xapian::Database(path), 1, false, {}, {}};
+        *out = new zk__reader{Xapian::Database(path), 1, false, {}, {}, {}};
         (*out)->n = (*out)->db.size() ? (unsigned)(*out)->db.size() : 1;
-        for (uint32_t &l : (*out)->last)
-            l = ZK__NO_LAST;
+        for (unsigned s = 0; s < ZK_MAX_SHARDS; s++)
+            (*out)->last[s] = (*out)->cut[s] = ZK__NO_LAST;
         return ZK_OK;
     } catch (...) {
         return map_error(path);
@@ -543,12 +570,9 @@ void zk__reader_free(zk__reader *r)
 int zk__reader_hide(zk__reader *r, const zk__hidden *h)
 {
     try {
-        r->any = false;
         r->spans.clear();
-        for (unsigned s = 0; s < ZK_MAX_SHARDS; s++) {
+        for (unsigned s = 0; s < ZK_MAX_SHARDS; s++)
             r->last[s] = s < r->n ? h->last[s] : ZK__NO_LAST;
-            r->any |= r->last[s] != ZK__NO_LAST;
-        }
         for (size_t i = 0; i < h->n; i++)
             if (h->v[i].shard < r->n)
                 r->spans.push_back(h->v[i]);
@@ -567,7 +591,7 @@ int zk__reader_hide(zk__reader *r, const zk__hidden *h)
         }
         if (!r->spans.empty())
             r->spans.resize(k + 1);
-        r->any |= !r->spans.empty();
+        r->find_tails();
         return ZK_OK;
     } catch (...) {
         return map_error("index");
@@ -577,7 +601,10 @@ int zk__reader_hide(zk__reader *r, const zk__hidden *h)
 int zk__reader_reopen(zk__reader *r)
 {
     try {
-        return r->db.reopen() ? 1 : 0;
+        if (!r->db.reopen())
+            return 0;
+        r->find_tails(); /* a shard may have committed past the stub */
+        return 1;
     } catch (...) {
         return map_error("index");
     }
