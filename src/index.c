@@ -1346,19 +1346,21 @@ static int commit_all(zk_index *ix)
 /* What a writer that stopped between a shard's commit and the stub's left
  * behind (documents after the last commit's, or replaced ones not yet
  * deleted): delete it and commit, so that the shards hold what the stub
- * says. */
+ * says. A stub from before commits were recorded in it gets each shard's
+ * last document now, before anything is written. */
 static int recover(zk_index *ix)
 {
     unsigned s;
     size_t k;
-    int rc = ZK_OK, dirty = ix->stub.hid.n > 0;
+    int rc = ZK_OK, dirty = ix->stub.hid.n > 0, old = 0;
 
     for (s = 0; rc == ZK_OK && s < ix->n_shards; s++) {
         uint32_t last = 0;
-        if (ix->stub.hid.last[s] == ZK__NO_LAST)
-            continue;
         rc = zk__store_lastdocid(ix->shards[s], &last);
-        if (rc == ZK_OK && last > ix->stub.hid.last[s]) {
+        if (rc == ZK_OK && ix->stub.hid.last[s] == ZK__NO_LAST) {
+            ix->stub.hid.last[s] = last;
+            old = 1;
+        } else if (rc == ZK_OK && last > ix->stub.hid.last[s]) {
             dirty = 1;
             rc = zk__store_delete_span(ix->shards[s], ix->stub.hid.last[s] + 1,
                                        UINT32_MAX);
@@ -1368,7 +1370,9 @@ static int recover(zk_index *ix)
         const zk__span *v = &ix->stub.hid.v[k];
         rc = zk__store_delete_span(ix->shards[v->shard], v->from, v->to);
     }
-    return rc == ZK_OK && dirty ? commit_all(ix) : rc;
+    if (rc == ZK_OK && dirty)
+        return commit_all(ix);
+    return rc == ZK_OK && old ? zk__stub_write(ix->path, &ix->stub) : rc;
 }
 
 /* Open every shard for writing, creating the index if asked. */

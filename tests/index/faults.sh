@@ -9,17 +9,14 @@
 # the run), and a normal rerun then finishes the job (the same index as a
 # clean build of everything).
 #
-# usage: faults.sh ZHIKU_INDEX ZHIKU_QUERY SHARED_DIR WORK_DIR [PYTHON3]
+# usage: faults.sh ZHIKU_INDEX ZHIKU_QUERY SHARED_DIR WORK_DIR FAILCOMMIT_LIB
 #
-# PYTHON3 (default python3, with python3-xapian) runs inspect.py, which
-# says in which shard each report of an index is.
+# FAILCOMMIT_LIB is tests/index/failcommit.c built as a shared library: a
+# preloaded rename() that fails the end of one shard's commit with ENOSPC.
 #
 # ZK_FAULTS_ROOMS  the room (KB above the largest index file) of each
 #                  further disk-full point (default: 8 points, 256 to 2560;
 #                  CI's run under valgrind takes fewer)
-# ZK_FAULTS_COMMIT_TRIES  at how many of the rooms where a 50-report batch
-#                  fails in its second shard's commit the tested indexer
-#                  runs (default 4)
 # ZK_FAULTS_SETUP_INDEX  the zhiku-index that builds the base and reference
 #                  indexes and reads statistics (default ZHIKU_INDEX): the
 #                  run under valgrind passes the plain program, so that
@@ -30,8 +27,7 @@
 # tools then run as uid/gid 65534 (setpriv) in a work folder under
 # ${TMPDIR:-/tmp} that user owns.
 set -uo pipefail
-zi=$1 zq=$2 shared=$3 work=$4 py=${5:-python3}
-here=$(cd "$(dirname "$0")" && pwd)
+zi=$1 zq=$2 shared=$3 work=$4 failcommit=$5
 zsetup=${ZK_FAULTS_SETUP_INDEX:-$zi}
 corpus=$shared/corpus
 
@@ -94,7 +90,7 @@ cp "$corpus/seed/"*.md "$work/base/"
 for y in 2019 2021 2022; do cp "$corpus/gov-work-reports/$y-政府工作报告.txt" "$work/base/"; done
 cp -r "$corpus/laws-regulations/行政法" "$work/big/"
 for y in 2015 2016 2017 2018; do cp "$corpus/gov-work-reports/$y-政府工作报告.txt" "$work/small/"; done
-find "$work/big" -name '*.md' -print0 | xargs -0 cp -t "$work/mid"
+find "$work/big" -name '*.md' -print0 | sort -z | head -z -n 50 | xargs -0 cp -t "$work/mid"
 chmod -R a+rX "$work"
 [ ${#asuser[@]} -gt 0 ] && chown -R 65534:65534 "$work"
 big_files=$(find "$work/big" -name '*.md' -o -name '*.txt' | wc -l)
@@ -105,14 +101,6 @@ zsetup -q -i "$work/base-ix" "$work/base" > /dev/null 2>&1 ||
 # clean builds of base + batch: what a finished job must give
 zsetup -q -i "$work/ref-big" "$work/base" "$work/big" > /dev/null 2>&1
 zsetup -q -i "$work/ref-small" "$work/base" "$work/small" > /dev/null 2>&1
-# a batch of 50 reports, 8 of them in shard 0 and the rest in shard 1 (the
-# shard of a report depends on its path, which has a random part here)
-zsetup -q -i "$work/pool" "$work/mid" > /dev/null 2>&1
-"$py" "$here/inspect.py" shards "$work/pool" | sort > "$work/pool.shards"
-{ grep -a '^0' "$work/pool.shards" | head -8; grep -a '^1' "$work/pool.shards" | head -42; } |
-    cut -f2- > "$work/mid.keep"
-find "$work/mid" -name '*.md' | grep -axvFf "$work/mid.keep" | while IFS= read -r f; do rm -f "$f"; done
-check "the 50-report batch" 50 "$(find "$work/mid" -name '*.md' | wc -l)"
 zsetup -q -i "$work/ref-mid" "$work/base" "$work/mid" > /dev/null 2>&1
 
 # what an index holds: its statistics and the answers to some queries
@@ -207,39 +195,23 @@ for room in ${ZK_FAULTS_ROOMS:-256 512 768 1024 1280 1792 2048 2560}; do
 done
 unset room
 
-# the disk fills up inside the commit at the end of a run, in the second
-# shard after the first has committed. The index commits as a whole (the
-# stub names what every shard holds at that commit, and readers hide the
-# rest), so it must still be exactly as before the run, and the rerun
-# must clear what the first shard wrote. Where that happens depends on the
-# sizes of the shards' files, so the setup indexer finds such points: the
-# smallest room that lets the run finish by bisection, then the rooms
-# below it (64 KB apart) where the run fails in the second shard's commit.
-# The tested indexer then runs with those rooms.
-in_commit="" lo=0 hi=8192
-while [ $((hi - lo)) -gt 64 ]; do
-    room=$(((lo + hi) / 128 * 64))
-    tool=$zsetup fsize_run bisect "$(fresh bisect)" --batch-mb=1000 "$work/mid"
-    if [ $? = 0 ]; then hi=$room; else lo=$room; fi
-done
-for room in $(seq $((hi - 64)) -64 $((hi > 1600 ? hi - 1600 : 64))); do
-    tool=$zsetup fsize_run scan "$(fresh scan)" --batch-mb=1000 "$work/mid"
-    grep -aEq "/shard[1-9][^:/]*: committing the index" "$work/scan.err" &&
-        in_commit+=" $room"
-done
-read -ra in_commit <<<"$in_commit"
-echo "faults: the run finishes with ${hi} KB of room; it fails in the second shard's commit with ${in_commit[*]:-none of the rooms} KB"
-check "commit: some room makes the run fail in the second shard's commit" 1 $((${#in_commit[@]} > 0))
-for room in "${in_commit[@]:0:${ZK_FAULTS_COMMIT_TRIES:-4}}"; do
-    ix=$(fresh "commit-$room")
-    fsize_run "commit-$room" "$ix" --batch-mb=1000 "$work/mid"
-    check "commit-$room: exit status 3" 3 "$?"
-    has "commit-$room: fails in the second shard's commit" "$work/commit-$room.err" \
-        "/shard[1-9][^:/]*: committing the index"
-    check "commit-$room: index as before the run" "$(cat "$work/base.state")" "$(state "$ix")"
-done
-unset room
-[ ${#in_commit[@]} -gt 0 ] && finish commit "$work/commit-${in_commit[0]}" mid "$work/ref-mid.state"
+# the disk fills up at the end of the second shard's commit, after the
+# first shard has committed (failcommit.c fails the rename that ends the
+# commit of shard 1 with ENOSPC). The index commits as a whole (the stub
+# names what every shard holds at that commit, and readers hide the rest),
+# so it must still be exactly as before the run, and the rerun must clear
+# what the first shard wrote. Before the stub recorded commits, this left
+# the batch's reports of shard 0 in the index.
+ix=$(fresh commit-shard1)
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+    LSAN_OPTIONS=$LSAN_FAULTS ZK_FAIL_COMMIT=shard1 LD_PRELOAD=$failcommit \
+    timeout -k 10 600 "${asuser[@]}" "$zi" -q -i "$ix" --batch-mb=1000 \
+    "$work/mid" > "$work/commit-shard1.out" 2> "$work/commit-shard1.err"
+check "commit-shard1: exit status 3" 3 "$?"
+has "commit-shard1: says what happened" "$work/commit-shard1.err" \
+    "zhiku-index: $(re "$ix")/shard1[^:/]*: committing the index: .*No space left on device"
+check "commit-shard1: index as before the run" "$(cat "$work/base.state")" "$(state "$ix")"
+finish commit-shard1 "$ix" mid "$work/ref-mid.state"
 
 # the compaction after a complete update fails (the folder where the copy
 # of shard 0 goes cannot be written): the update stays, nothing half-made

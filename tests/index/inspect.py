@@ -7,7 +7,6 @@ an independent reader for the tests: the writer is C, the checker is not.
   inspect.py passages INDEX     trail<TAB>text of every passage, in order
                                 (--path SUBSTRING to pick reports)
   inspect.py records INDEX      path<TAB>passages<TAB>title<TAB>year<TAB>...
-  inspect.py shards INDEX       shard<TAB>path of every report
 
 Only what the index's last commit holds is read: the stub (XAPIANDB) names,
 in comment lines, each shard's last document at that commit and the
@@ -148,12 +147,6 @@ def main():
                 continue
             for p in pas.get(rid, []):
                 print("%s\t%s" % (p[4], p[5].replace("\n", "\\n")))
-    elif cmd == "shards":
-        for p in db.postlist("XR"):
-            if VISIBLE(p.docid):
-                data = db.get_document(p.docid).get_data().decode("utf-8")
-                path = [v for v in data.split("\n") if v.startswith("path=")]
-                print("%d\t%s" % ((p.docid - 1) % VISIBLE.n, path[0][5:]))
     elif cmd == "records":
         recs = records(db)
         for rid in sorted(recs, key=lambda r: recs[r]["path"]):
