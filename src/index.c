@@ -214,9 +214,12 @@ struct zk_index {
      * of the whole index (its spans are the documents that commit
      * replaced, deleted in the shards since, for the next commit) */
     zk__stub stub;
-    /* per shard, the documents replaced or removed since that commit,
-     * which the next commit hides (its shard's writer alone adds here) */
-    zk__hidden pend[ZK_MAX_SHARDS];
+    /* per shard, the documents replaced or removed since the shard's last
+     * commit, which the next commit hides (its shard's writer alone adds
+     * here); those replaced before it, for the next stub; and the shard's
+     * last document at its last commit */
+    zk__hidden pend[ZK_MAX_SHARDS], done[ZK_MAX_SHARDS];
+    uint32_t done_last[ZK_MAX_SHARDS];
     int broken;  /* a commit failed: the shards may differ from the stub */
     int lock_fd; /* zhiku's writer lock, or -1 */
     pthread_mutex_t rec_mu; /* guards recs while shard writers run */
@@ -1290,16 +1293,34 @@ static int refuse_broken(const zk_index *ix)
                      ix->path);
 }
 
-/* Commit the whole index: each shard, then the stub that names what the
- * commit holds (each shard's last document, and the documents it replaced
- * or removed). Until the stub is renamed into place readers see the
+/* Commit one shard; the next stub will name this state of it. Called by
+ * the shard's writer thread: a failure is for the caller to record (the
+ * handle is then broken). */
+static int commit_shard(zk_index *ix, unsigned s)
+{
+    size_t k;
+    int rc;
+
+    rc = zk__store_commit(ix->shards[s]);
+    if (rc == ZK_OK)
+        rc = zk__store_lastdocid(ix->shards[s], &ix->done_last[s]);
+    for (k = 0; rc == ZK_OK && k < ix->pend[s].n; k++)
+        rc = zk__hidden_add(&ix->done[s], s, ix->pend[s].v[k].from,
+                            ix->pend[s].v[k].to);
+    zk__hidden_clear(&ix->pend[s]);
+    return rc == ZK_OK ? ZK_OK : shard_error(ix, s, rc, NULL);
+}
+
+/* Write the stub that names each shard's state at its last commit and the
+ * documents replaced until then: the one atomic step of a commit of the
+ * whole index. Until the stub is renamed into place readers see the
  * previous commit, whatever the shards hold, so a shard that commits when
- * another then fails (a full disk) changes nothing they see. After it, the
- * documents the new stub hides are deleted, to go with the next commit.
- * A failure leaves the shards out of step with the stub: the handle then
- * refuses to commit again, and the next writer to open the index deletes
- * what the stub does not hold (recover()). */
-static int commit_all(zk_index *ix)
+ * another then fails (a full disk) changes nothing they see. Then the
+ * documents the new stub hides are deleted, to go with the shards' next
+ * commits. A failure leaves the shards out of step with the stub: the
+ * handle then refuses to commit again, and the next writer to open the
+ * index deletes what the stub does not hold (recover()). */
+static int publish(zk_index *ix)
 {
     zk__stub next;
     unsigned s;
@@ -1312,17 +1333,11 @@ static int commit_all(zk_index *ix)
     next.n = ix->n_shards;
     memcpy(next.names, ix->stub.names, sizeof(next.names));
     for (s = 0; s < ZK_MAX_SHARDS; s++)
-        next.hid.last[s] = ZK__NO_LAST;
-    for (s = 0; rc == ZK_OK && s < ix->n_shards; s++) {
-        rc = zk__store_commit(ix->shards[s]);
-        if (rc == ZK_OK)
-            rc = zk__store_lastdocid(ix->shards[s], &next.hid.last[s]);
-        if (rc != ZK_OK)
-            rc = shard_error(ix, s, rc, NULL);
-        for (k = 0; rc == ZK_OK && k < ix->pend[s].n; k++)
-            rc = zk__hidden_add(&next.hid, s, ix->pend[s].v[k].from,
-                                ix->pend[s].v[k].to);
-    }
+        next.hid.last[s] = s < ix->n_shards ? ix->done_last[s] : ZK__NO_LAST;
+    for (s = 0; rc == ZK_OK && s < ix->n_shards; s++)
+        for (k = 0; rc == ZK_OK && k < ix->done[s].n; k++)
+            rc = zk__hidden_add(&next.hid, s, ix->done[s].v[k].from,
+                                ix->done[s].v[k].to);
     if (rc == ZK_OK)
         rc = zk__stub_write(ix->path, &next);
     if (rc != ZK_OK) {
@@ -1333,7 +1348,7 @@ static int commit_all(zk_index *ix)
     zk__stub_free(&ix->stub);
     ix->stub = next;
     for (s = 0; s < ix->n_shards; s++)
-        zk__hidden_clear(&ix->pend[s]);
+        zk__hidden_clear(&ix->done[s]);
     for (k = 0; rc == ZK_OK && k < ix->stub.hid.n; k++) {
         const zk__span *v = &ix->stub.hid.v[k];
         rc = zk__store_delete_span(ix->shards[v->shard], v->from, v->to);
@@ -1341,6 +1356,23 @@ static int commit_all(zk_index *ix)
     if (rc != ZK_OK)
         ix->broken = 1;
     return rc;
+}
+
+/* Commit the whole index: every shard, then the stub. */
+static int commit_all(zk_index *ix)
+{
+    unsigned s;
+    int rc = ZK_OK;
+
+    if (ix->broken)
+        return refuse_broken(ix);
+    for (s = 0; rc == ZK_OK && s < ix->n_shards; s++)
+        rc = commit_shard(ix, s);
+    if (rc != ZK_OK) {
+        ix->broken = 1;
+        return rc;
+    }
+    return publish(ix);
 }
 
 /* What a writer that stopped between a shard's commit and the stub's left
@@ -1599,8 +1631,10 @@ void zk_index_free(zk_index *ix)
         pthread_mutex_destroy(&ix->rec_mu);
     {
         unsigned i;
-        for (i = 0; i < ZK_MAX_SHARDS; i++)
+        for (i = 0; i < ZK_MAX_SHARDS; i++) {
             zk__hidden_free(&ix->pend[i]);
+            zk__hidden_free(&ix->done[i]);
+        }
     }
     zk__stub_free(&ix->stub);
     zk_seg_free(ix->seg);
@@ -2026,16 +2060,16 @@ static void fail_pool(pool *p, int rc)
     pthread_mutex_unlock(&p->mu);
 }
 
-/* With p->mu held, every writer thread still at work waiting for it:
- * commit the whole index for them all (unless the run has failed: the last
- * commit must then stand), and let them go on. */
+/* With p->mu held, every writer thread still at work waiting for it, each
+ * having committed its shards: write the stub for them all (unless the run
+ * has failed: the last commit must then stand), and let them go on. */
 static void pass_barrier(pool *p)
 {
     p->waiting = 0;
     if (p->rc == ZK_OK) {
         int rc;
         pthread_mutex_unlock(&p->mu);
-        rc = commit_all(p->ix);
+        rc = publish(p->ix);
         if (rc != ZK_OK)
             fail_pool(p, rc);
         pthread_mutex_lock(&p->mu);
@@ -2044,13 +2078,19 @@ static void pass_barrier(pool *p)
     pthread_cond_broadcast(&p->turn);
 }
 
-/* A writer's batch is full: wait until every writer's is (or has no more
- * work), and the index is committed. Not ZK_OK if the run has failed. */
-static int commit_together(pool *p)
+/* A writer's batch is full: commit its shards (in parallel with the other
+ * writers'), wait until every writer has (or has no more work), and the
+ * stub is written. Not ZK_OK if the run has failed. */
+static int commit_together(pool *p, const worker *w)
 {
     unsigned long round;
-    int rc;
+    unsigned s;
+    int rc = ZK_OK;
 
+    for (s = w->first; rc == ZK_OK && s < p->ix->n_shards; s += w->step)
+        rc = commit_shard(p->ix, s);
+    if (rc != ZK_OK)
+        fail_pool(p, rc);
     pthread_mutex_lock(&p->mu);
     round = p->round;
     if (++p->waiting == p->running)
@@ -2120,7 +2160,7 @@ static void *worker_main(void *arg)
             post(p, r);
             if (rc == ZK_OK && batch[s] >= p->batch_max) {
                 memset(batch, 0, sizeof(batch)); /* all shards committed */
-                if (commit_together(p) != ZK_OK) {
+                if (commit_together(p, w) != ZK_OK) {
                     others = 1; /* the run failed: fail_pool() was told */
                     break;
                 }
@@ -2358,6 +2398,10 @@ static int run_writers(zk_index *ix, pool *p, const zk_update_options *o,
     pthread_cond_destroy(&p->have_event);
     pthread_cond_destroy(&p->turn);
     pthread_mutex_destroy(&p->mu);
+    /* a failed write or commit: the shards may hold part of a report, or
+     * have committed past the stub; nothing more may be committed */
+    if (p->rc != ZK_OK)
+        ix->broken = 1;
     if (rc == ZK_OK && p->rc != ZK_OK)
         rc = zk__error(p->rc, "%s", p->msg);
     return rc;
