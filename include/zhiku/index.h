@@ -178,12 +178,14 @@ typedef struct zk_update_options {
  * all its passages at once; with `prune`, reports whose files are gone are
  * removed. Files are parsed and segmented on worker threads; one writer
  * commits every `batch_bytes`. A file that fails is reported through the
- * callback and skipped; its previously indexed version is kept.
+ * callback and skipped; its previously indexed version is kept. Each
+ * commit is atomic for the whole index (see zk_index_commit()).
  *
  * @param[out] stats  totals (may be NULL)
  * @return ZK_OK even if some files failed (see stats->n_failed); ZK_EUSER
  *         if the callback stopped it; ZK_EIO, ZK_ENOMEM or another code if
- *         the index itself could not be written (the last commit stands)
+ *         the index itself could not be written (the last commit stands,
+ *         and `ix` refuses further commits and updates: open it again)
  */
 ZK_EXTERN int zk_index_update(zk_index *ix, const char *const *paths,
                               size_t n_paths, const zk_update_options *opts,
