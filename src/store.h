@@ -76,8 +76,6 @@ int zk__store_add(zk__store *s, zk__xdoc *d);
  * replaced versions the next commit hides), or add it
  * (consumes `d`). */
 int zk__store_replace(zk__store *s, const char *uniq, zk__xdoc *d);
-/* Delete every document indexed by `term`. */
-int zk__store_delete(zk__store *s, const char *term);
 /* Delete the documents from docid `from` to `to` (inclusive; those that
  * exist). */
 int zk__store_delete_span(zk__store *s, uint32_t from, uint32_t to);

@@ -250,16 +250,6 @@ int zk__store_replace(zk__store *s, const char *uniq, zk__xdoc *d)
     return rc;
 }
 
-int zk__store_delete(zk__store *s, const char *term)
-{
-    try {
-        s->db.delete_document(term);
-        return ZK_OK;
-    } catch (...) {
-        return map_error("deleting a report");
-    }
-}
-
 int zk__store_delete_span(zk__store *s, uint32_t from, uint32_t to)
 {
     try {
