@@ -318,33 +318,53 @@ int zk__store_compact(zk__store *s, const char *dir)
     }
 }
 
-/* The spans of `skip` (NULL: none), sorted and joined. */
+/* The spans of `h` (NULL: none) of shards below `n`, sorted by shard and
+ * start, the spans of a shard that overlap or touch joined into one. With
+ * `one_shard`, every span counts as shard 0: a writer's store is a single
+ * shard. */
 namespace
 {
-struct skipper {
-    std::vector<std::pair<uint32_t, uint32_t>> v;
-    explicit skipper(const zk__hidden *h)
-    {
-        for (size_t i = 0; h != NULL && i < h->n; i++)
-            v.emplace_back(h->v[i].from, h->v[i].to);
-        std::sort(v.begin(), v.end());
-        size_t k = 0;
-        for (size_t i = 1; i < v.size(); i++) {
-            if (v[i].first <= (uint64_t)v[k].second + 1)
-                v[k].second = std::max(v[k].second, v[i].second);
-            else
-                v[++k] = v[i];
-        }
-        if (!v.empty())
-            v.resize(k + 1);
+std::vector<zk__span> joined_spans(const zk__hidden *h, unsigned n,
+                                   bool one_shard)
+{
+    std::vector<zk__span> v;
+    for (size_t i = 0; h != NULL && i < h->n; i++) {
+        zk__span x = h->v[i];
+        if (one_shard)
+            x.shard = 0;
+        else if (x.shard >= n)
+            continue;
+        v.push_back(x);
     }
-    bool has(uint32_t id) const
-    {
-        auto it = std::upper_bound(v.begin(), v.end(),
-                                   std::make_pair(id, UINT32_MAX));
-        return it != v.begin() && id <= (it - 1)->second;
+    std::sort(v.begin(), v.end(), [](const zk__span &a, const zk__span &b) {
+        return a.shard < b.shard || (a.shard == b.shard && a.from < b.from);
+    });
+    size_t k = 0;
+    for (size_t i = 1; i < v.size(); i++) {
+        if (v[i].shard == v[k].shard && v[i].from <= (uint64_t)v[k].to + 1)
+            v[k].to = std::max(v[k].to, v[i].to);
+        else
+            v[++k] = v[i];
     }
-};
+    if (!v.empty())
+        v.resize(k + 1);
+    return v;
+}
+
+/* Whether document `d` of shard `s` lies in one of `v` (joined_spans). */
+bool in_spans(const std::vector<zk__span> &v, unsigned s, uint32_t d)
+{
+    auto it = std::upper_bound(
+        v.begin(), v.end(), std::make_pair(s, d),
+        [](const std::pair<unsigned, uint32_t> &k, const zk__span &x) {
+            return k.first < x.shard ||
+                   (k.first == x.shard && k.second < x.from);
+        });
+    if (it == v.begin())
+        return false;
+    --it;
+    return it->shard == s && d <= it->to;
+}
 } // namespace
 
 int zk__store_each(zk__store *s, const char *term, const zk__hidden *skip,
@@ -352,10 +372,10 @@ int zk__store_each(zk__store *s, const char *term, const zk__hidden *skip,
                    void *payload)
 {
     try {
-        skipper sk(skip);
+        std::vector<zk__span> sk = joined_spans(skip, 1, true);
         for (Xapian::PostingIterator p = s->db.postlist_begin(term);
              p != s->db.postlist_end(term); ++p) {
-            if (sk.has(*p))
+            if (in_spans(sk, 0, *p))
                 continue;
             std::string data = s->db.get_document(*p).get_data();
             int r = cb(data.data(), data.size(), payload);
@@ -373,12 +393,10 @@ int zk__store_termfreq(zk__store *s, const char *term, const zk__hidden *skip,
 {
     try {
         *out = s->db.get_termfreq(term);
-        skipper sk(skip);
-        for (const auto &x : sk.v) {
+        for (const zk__span &x : joined_spans(skip, 1, true)) {
             Xapian::PostingIterator p = s->db.postlist_begin(term);
             Xapian::PostingIterator end = s->db.postlist_end(term);
-            for (p.skip_to(x.first); p != end && *p <= x.second && *out > 0;
-                 ++p)
+            for (p.skip_to(x.from); p != end && *p <= x.to && *out > 0; ++p)
                 (*out)--;
         }
         return ZK_OK;
@@ -450,18 +468,7 @@ struct zk__reader {
     {
         unsigned s = (unsigned)((c - 1) % n);
         uint32_t d = (uint32_t)((c - 1) / n + 1);
-        if (d > cut[s])
-            return true;
-        auto it = std::upper_bound(
-            spans.begin(), spans.end(), std::make_pair(s, d),
-            [](const std::pair<unsigned, uint32_t> &k, const zk__span &x) {
-                return k.first < x.shard ||
-                       (k.first == x.shard && k.second < x.from);
-            });
-        if (it == spans.begin())
-            return false;
-        --it;
-        return it->shard == s && d <= it->to;
+        return d > cut[s] || in_spans(spans, s, d);
     }
 
     /* Call f on each posting of `term` that is hidden. */
@@ -560,27 +567,9 @@ void zk__reader_free(zk__reader *r)
 int zk__reader_hide(zk__reader *r, const zk__hidden *h)
 {
     try {
-        r->spans.clear();
         for (unsigned s = 0; s < ZK_MAX_SHARDS; s++)
             r->last[s] = s < r->n ? h->last[s] : ZK__NO_LAST;
-        for (size_t i = 0; i < h->n; i++)
-            if (h->v[i].shard < r->n)
-                r->spans.push_back(h->v[i]);
-        std::sort(r->spans.begin(), r->spans.end(),
-                  [](const zk__span &a, const zk__span &b) {
-                      return a.shard < b.shard ||
-                             (a.shard == b.shard && a.from < b.from);
-                  });
-        size_t k = 0; /* join overlapping spans */
-        for (size_t i = 1; i < r->spans.size(); i++) {
-            zk__span &a = r->spans[k], &b = r->spans[i];
-            if (b.shard == a.shard && b.from <= (uint64_t)a.to + 1)
-                a.to = std::max(a.to, b.to);
-            else
-                r->spans[++k] = b;
-        }
-        if (!r->spans.empty())
-            r->spans.resize(k + 1);
+        r->spans = joined_spans(h, r->n, false);
         r->find_tails();
         return ZK_OK;
     } catch (...) {
