@@ -2042,7 +2042,7 @@ static int run_query(zk_searcher *s, zk_results *res,
         if (c[i].report != SIZE_MAX && per[c[i].report]++ == 0)
             reports_cand++;
     }
-    if (ZK_BM25_B > 0)
+    if (ZK_BM25_B > 0 || ZK_W_LENGTH > 0)
         rc = passage_lengths(s, ids, n, dl);
 
     /* the ranking terms: the query's words (segmented as the index was),
@@ -2123,6 +2123,11 @@ static int run_query(zk_searcher *s, zk_results *res,
             add_score(&c[i], parts, ZK_PART_TITLE, w);
         }
     }
+    /* length: a longer passage says more (a headline or a one-line
+     * fragment names a topic, a paragraph sets it out) */
+    for (i = 0; rc == ZK_OK && ZK_W_LENGTH > 0 && i < n; i++)
+        add_score(&c[i], parts, ZK_PART_LENGTH,
+                  ZK_W_LENGTH * log(1.0 + (double)dl[i] / s->avlength));
     if (rc != ZK_OK)
         goto done;
 
