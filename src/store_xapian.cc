@@ -94,6 +94,55 @@ static int copy_out(const std::string &v, char **out, size_t *len)
     return ZK_OK;
 }
 
+/* The spans of `h` (NULL: none) of shards below `n`, sorted by shard and
+ * start, the spans of a shard that overlap or touch joined into one. With
+ * `one_shard`, every span counts as shard 0: a writer's store is a single
+ * shard. */
+namespace
+{
+std::vector<zk__span> joined_spans(const zk__hidden *h, unsigned n,
+                                   bool one_shard)
+{
+    std::vector<zk__span> v;
+    for (size_t i = 0; h != NULL && i < h->n; i++) {
+        zk__span x = h->v[i];
+        if (one_shard)
+            x.shard = 0;
+        else if (x.shard >= n)
+            continue;
+        v.push_back(x);
+    }
+    std::sort(v.begin(), v.end(), [](const zk__span &a, const zk__span &b) {
+        return a.shard < b.shard || (a.shard == b.shard && a.from < b.from);
+    });
+    size_t k = 0;
+    for (size_t i = 1; i < v.size(); i++) {
+        if (v[i].shard == v[k].shard && v[i].from <= (uint64_t)v[k].to + 1)
+            v[k].to = std::max(v[k].to, v[i].to);
+        else
+            v[++k] = v[i];
+    }
+    if (!v.empty())
+        v.resize(k + 1);
+    return v;
+}
+
+/* Whether document `d` of shard `s` lies in one of `v` (joined_spans). */
+bool in_spans(const std::vector<zk__span> &v, unsigned s, uint32_t d)
+{
+    auto it = std::upper_bound(
+        v.begin(), v.end(), std::make_pair(s, d),
+        [](const std::pair<unsigned, uint32_t> &k, const zk__span &x) {
+            return k.first < x.shard ||
+                   (k.first == x.shard && k.second < x.from);
+        });
+    if (it == v.begin())
+        return false;
+    --it;
+    return it->shard == s && d <= it->to;
+}
+} // namespace
+
 extern "C" {
 
 int zk__xdoc_new(zk__xdoc **out)
@@ -317,55 +366,6 @@ int zk__store_compact(zk__store *s, const char *dir)
         return map_error("compacting the index");
     }
 }
-
-/* The spans of `h` (NULL: none) of shards below `n`, sorted by shard and
- * start, the spans of a shard that overlap or touch joined into one. With
- * `one_shard`, every span counts as shard 0: a writer's store is a single
- * shard. */
-namespace
-{
-std::vector<zk__span> joined_spans(const zk__hidden *h, unsigned n,
-                                   bool one_shard)
-{
-    std::vector<zk__span> v;
-    for (size_t i = 0; h != NULL && i < h->n; i++) {
-        zk__span x = h->v[i];
-        if (one_shard)
-            x.shard = 0;
-        else if (x.shard >= n)
-            continue;
-        v.push_back(x);
-    }
-    std::sort(v.begin(), v.end(), [](const zk__span &a, const zk__span &b) {
-        return a.shard < b.shard || (a.shard == b.shard && a.from < b.from);
-    });
-    size_t k = 0;
-    for (size_t i = 1; i < v.size(); i++) {
-        if (v[i].shard == v[k].shard && v[i].from <= (uint64_t)v[k].to + 1)
-            v[k].to = std::max(v[k].to, v[i].to);
-        else
-            v[++k] = v[i];
-    }
-    if (!v.empty())
-        v.resize(k + 1);
-    return v;
-}
-
-/* Whether document `d` of shard `s` lies in one of `v` (joined_spans). */
-bool in_spans(const std::vector<zk__span> &v, unsigned s, uint32_t d)
-{
-    auto it = std::upper_bound(
-        v.begin(), v.end(), std::make_pair(s, d),
-        [](const std::pair<unsigned, uint32_t> &k, const zk__span &x) {
-            return k.first < x.shard ||
-                   (k.first == x.shard && k.second < x.from);
-        });
-    if (it == v.begin())
-        return false;
-    --it;
-    return it->shard == s && d <= it->to;
-}
-} // namespace
 
 int zk__store_each(zk__store *s, const char *term, const zk__hidden *skip,
                    int (*cb)(const char *data, size_t len, void *payload),
