@@ -3,10 +3,10 @@
 # SQLite FTS5 (trigram + bm25) and Xapian's CJK n-grams on the judged topics
 # of bench/relevance/: the development topics (topics.tsv, qrels.tsv) and the
 # held-out topics (topics-heldout.tsv, qrels-heldout.tsv; later sets in
-# topics-heldout2.tsv, topics-heldout3.tsv, topics-heldout4.tsv and their
-# qrels).
+# topics-heldout2.tsv ... topics-heldout5.tsv and their qrels; the fifth
+# set is the one that judges the goal).
 #
-#   bench/run-relevance.sh [--work DIR] [--pool [--set dev|heldout|heldout2|heldout3|heldout4]] [--no-doc]
+#   bench/run-relevance.sh [--work DIR] [--pool [--set dev|heldout|heldout2|...|heldout5]] [--no-doc]
 #                          [--zhiku BIN] [--corpus DIR]
 #
 # 1. Builds zhiku in Release (build-rbench/), unless --zhiku BIN.
@@ -24,7 +24,7 @@
 #    development topics (DIR/relevance-runs.json) and, when
 #    topics-heldout.tsv exists, the held-out topics in a section of their
 #    own (DIR/relevance-runs-heldout.json), and the later held-out sets
-#    whose topics-heldoutN.tsv exists (N = 2, 3, 4; DIR/relevance-runs-heldoutN.json),
+#    whose topics-heldoutN.tsv exists (N = 2 to 5; DIR/relevance-runs-heldoutN.json),
 #    each in its section, and all held-out sets together.
 #
 # --pool prints, instead of scoring, the pooled passages (top 10 of every
@@ -32,7 +32,7 @@
 # which system found them, and writes them one file per topic to DIR/pool/
 # (DIR/pool-SET/ with --set SET) with the numbered keys that
 # `relevance.py judge` takes (with the same --set).  --set picks the topic
-# set to pool: dev (the default), heldout, heldout2, heldout3 or heldout4.
+# set to pool: dev (the default), heldout, heldout2, ..., heldout5.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
