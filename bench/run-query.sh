@@ -80,8 +80,8 @@ queries=$(cd "$(dirname "$queries")" && pwd)/$(basename "$queries")
 if ! "$PY" -c 'import xapian, sqlite3' 2>/dev/null; then
     log "installing python3-xapian"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null
-    apt-get install -y -qq python3-xapian >/dev/null
+    apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq python3-xapian >/dev/null
     "$PY" -c 'import xapian, sqlite3' || die "$PY lacks xapian or sqlite3"
 fi
 

@@ -73,9 +73,9 @@ apt_install() {
     done
     [ ${#missing[@]} -eq 0 ] && return 0
     log "apt-get install ${missing[*]}"
-    as_root apt-get update -qq
+    as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
     as_root env DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+        apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
 install_peers() {

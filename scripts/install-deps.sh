@@ -37,6 +37,10 @@ fi
 
 echo "install-deps: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
+# wait (up to 10 minutes) for another apt or dpkg run, such as a machine's
+# own start-up updates, to release the lock instead of failing at once
+LOCK="-o DPkg::Lock::Timeout=600"
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -q --no-install-recommends $missing
+$SUDO apt-get $LOCK update -q
+# shellcheck disable=SC2086
+$SUDO apt-get $LOCK install -y -q --no-install-recommends $missing
