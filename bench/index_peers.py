@@ -61,8 +61,14 @@ def dir_bytes(path):
 
 def parse_passage(data):
     """Split a zhiku passage record; None if it is not one."""
-    parts = data.split(b"\n", 7)
-    if len(parts) != 8 or parts[0] != b"zkp1":
+    if data.startswith(b"zkp2\n"):  # with a pages line ("S-E")
+        parts = data.split(b"\n", 8)
+        if len(parts) != 9:
+            return None
+        del parts[6]
+    else:
+        parts = data.split(b"\n", 7)
+    if len(parts) != 8 or parts[0] not in (b"zkp1", b"zkp2"):
         return None
     return {
         "id": parts[1].decode("utf-8"),

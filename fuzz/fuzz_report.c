@@ -139,7 +139,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     src = (const char *)data + 1;
     len = size - 1;
     rc = zk__report_parse(&r, src, len,
-                          markdown ? ZK_FORMAT_MARKDOWN : ZK_FORMAT_TEXT,
+                          markdown ? ZK_FORMAT_MD : ZK_FORMAT_PLAIN,
                           names[(data[0] >> 1) & 7]);
     FZ_CHECK(rc == ZK_OK && r != NULL);
     check_meta(r->title);

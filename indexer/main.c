@@ -29,8 +29,10 @@ enum {
 static const char usage_text[] =
     "usage: zhiku-index [OPTION]... PATH...\n"
     "       zhiku-index [-i INDEX] --stats\n"
-    "Index reports (.md, .markdown, .txt; folders recursively) into a zhiku\n"
-    "index. Reruns index only new and changed files.\n"
+    "       zhiku-index --extract [-e ENC] FILE...\n"
+    "Index reports (.txt, .md, .pdf, .docx, .html; folders recursively) into\n"
+    "a zhiku index. Reruns index only new and changed files. Files of other\n"
+    "formats in the folders are passed over, and the summary names them.\n"
     "\n"
     "  -i, --index=DIR       the index (default: $ZHIKU_INDEX, else\n"
     "                        $XDG_DATA_HOME/zhiku/index, else\n"
@@ -50,6 +52,9 @@ static const char usage_text[] =
     "  -v, --verbose         one line per file\n"
     "  -q, --quiet           no progress, only errors and the summary\n"
     "  -s, --stats           print the index's statistics\n"
+    "  -x, --extract         print the text zhiku reads from each FILE (PDF:\n"
+    "                        a form feed before each new page) and index\n"
+    "                        nothing\n"
     "  -h, --help            show this help\n"
     "  -V, --version         show the version\n"
     "\n"
@@ -58,10 +63,16 @@ static const char usage_text[] =
     "another zhiku-index, incompatible, I/O error); 4 interrupted (work up to\n"
     "the last commit is kept; rerun to finish).\n";
 
+/* files passed over (of formats zhiku does not read) that the summary
+ * names, at most this many */
+#define SHOW_PASSED 10
+
 typedef struct ui {
     int tty, verbose, quiet;
     double last_draw;
     double start;
+    char *passed[SHOW_PASSED]; /* "path: what it is" */
+    size_t n_passed;
 } ui;
 
 static volatile sig_atomic_t interrupted;
@@ -91,6 +102,8 @@ static const char *status_name(int s)
         return "unchanged";
     case ZK_FILE_REMOVED:
         return "removed";
+    case ZK_FILE_SKIPPED:
+        return "passed";
     default:
         return "failed";
     }
@@ -135,7 +148,16 @@ static int progress(const zk_file_event *ev, const zk_update_stats *st,
     ui *u = payload;
     double t = now();
 
-    if (ev != NULL && ev->status == ZK_FILE_FAILED) {
+    if (ev != NULL && ev->status == ZK_FILE_SKIPPED && !u->verbose) {
+        if (u->n_passed < SHOW_PASSED && ev->message != NULL)
+            u->passed[u->n_passed++] = strdup(ev->message);
+    } else if (ev != NULL && ev->status == ZK_FILE_SKIPPED) {
+        if (u->tty && !u->quiet)
+            fputc('\r', stderr);
+        fputs("passed    ", stderr);
+        zk_cli_put_escaped(stderr, ev->message);
+        fputs(u->tty ? "\033[K\n" : "\n", stderr);
+    } else if (ev != NULL && ev->status == ZK_FILE_FAILED) {
         if (u->tty && !u->quiet)
             fputc('\n', stderr);
         fputs("zhiku-index: skipped ", stderr);
@@ -146,7 +168,15 @@ static int progress(const zk_file_event *ev, const zk_update_stats *st,
             fputc('\r', stderr);
         fprintf(stderr, "%-9s ", status_name(ev->status));
         zk_cli_put_escaped(stderr, ev->path);
-        if (ev->status == ZK_FILE_NEW || ev->status == ZK_FILE_UPDATED)
+        if ((ev->status == ZK_FILE_NEW || ev->status == ZK_FILE_UPDATED) &&
+            ev->format != NULL && strcmp(ev->format, "pdf") == 0)
+            fprintf(stderr, " (%zu passages, pdf)", ev->passages);
+        else if ((ev->status == ZK_FILE_NEW || ev->status == ZK_FILE_UPDATED) &&
+                 ev->format != NULL && strcmp(ev->format, "text") != 0 &&
+                 strcmp(ev->format, "markdown") != 0)
+            fprintf(stderr, " (%zu passages, %s, %s)", ev->passages, ev->format,
+                    ev->encoding ? ev->encoding : "?");
+        else if (ev->status == ZK_FILE_NEW || ev->status == ZK_FILE_UPDATED)
             fprintf(stderr, " (%zu passages, %s)", ev->passages,
                     ev->encoding ? ev->encoding : "?");
         fputs(u->tty ? "\033[K\n" : "\n", stderr);
@@ -206,6 +236,39 @@ static int stats_only(const char *path)
     return rc == ZK_OK ? EXIT_OK : EXIT_INDEX;
 }
 
+/* --extract: each file's reading text on stdout, a line naming it first
+ * when there are several. */
+static int extract_files(int n, char **files, const char *encoding)
+{
+    int i, ret = EXIT_OK;
+
+    for (i = 0; i < n; i++) {
+        zk_report_input in = ZK_REPORT_INPUT_INIT;
+        zk_extracted *x = NULL;
+
+        in.path = files[i];
+        in.encoding = encoding;
+        if (zk_report_extract(&x, &in) != ZK_OK) {
+            zk_cli_error("zhiku-index", zk_error_last()->message);
+            ret = EXIT_SOME;
+            continue;
+        }
+        if (n > 1) {
+            printf("==> ");
+            zk_cli_put_escaped(stdout, files[i]);
+            printf(" (%s, %s", x->format_name, x->encoding);
+            if (x->pages > 0)
+                printf(", %u page%s", x->pages, x->pages == 1 ? "" : "s");
+            printf(") <==\n");
+        }
+        fwrite(x->text, 1, x->len, stdout);
+        if (x->len > 0 && x->text[x->len - 1] != '\n')
+            putchar('\n');
+        zk_extracted_free(x);
+    }
+    return ret;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -221,6 +284,7 @@ int main(int argc, char **argv)
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
         {"stats", no_argument, NULL, 's'},
+        {"extract", no_argument, NULL, 'x'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
@@ -235,6 +299,7 @@ int main(int argc, char **argv)
     int c, rc, stats = 0, ret = EXIT_OK;
     ui u;
     struct sigaction sa;
+    int extract = 0;
 
     memset(&u, 0, sizeof(u));
     /* Xapian keeps a batch's postings in maps that grow slower with every
@@ -246,7 +311,7 @@ int main(int argc, char **argv)
     userdicts = calloc((size_t)argc, sizeof(*userdicts));
     if (userdicts == NULL)
         return EXIT_INDEX;
-    while ((c = getopt_long(argc, argv, "i:u:e:pj:vqshV", longopts, NULL)) !=
+    while ((c = getopt_long(argc, argv, "i:u:e:pj:vqsxhV", longopts, NULL)) !=
            -1) {
         switch (c) {
         case 'i':
@@ -295,6 +360,9 @@ int main(int argc, char **argv)
         case 's':
             stats = 1;
             break;
+        case 'x':
+            extract = 1;
+            break;
         case 'h':
             fputs(usage_text, stdout);
             free(userdicts);
@@ -308,6 +376,12 @@ int main(int argc, char **argv)
             free(userdicts);
             return EXIT_USAGE;
         }
+    }
+    if (extract) {
+        free(userdicts);
+        return optind < argc
+                   ? extract_files(argc - optind, argv + optind, uopts.encoding)
+                   : (fputs(usage_text, stderr), EXIT_USAGE);
     }
     if (optind == argc && !stats) {
         fputs(usage_text, stderr);
@@ -349,6 +423,21 @@ int main(int argc, char **argv)
                st.n_failed, (unsigned long long)st.passages,
                (double)st.bytes_done / 1e6, st.seconds,
                st.seconds > 0 ? (double)st.bytes_done / 1e6 / st.seconds : 0.0);
+        if (st.n_skipped > 0) {
+            size_t i;
+            printf("zhiku-index: passed over %zu file%s of formats zhiku "
+                   "does not read%s\n",
+                   st.n_skipped, st.n_skipped == 1 ? "" : "s",
+                   u.verbose ? " (listed above)" : ":");
+            for (i = 0; i < u.n_passed; i++) {
+                fputs("  ", stdout);
+                zk_cli_put_escaped(stdout, u.passed[i]);
+                putchar('\n');
+            }
+            if (!u.verbose && st.n_skipped > u.n_passed)
+                printf("  and %zu more (-v names each)\n",
+                       st.n_skipped - u.n_passed);
+        }
         if (rc == ZK_EUSER) {
             fprintf(stderr, "zhiku-index: interrupted; the index holds the "
                             "work up to its last commit: rerun to finish\n");
@@ -367,5 +456,7 @@ int main(int argc, char **argv)
         ret = EXIT_INDEX;
     zk_index_free(ix);
     free(userdicts);
+    while (u.n_passed > 0)
+        free(u.passed[--u.n_passed]);
     return ret;
 }

@@ -162,8 +162,16 @@ static void print_hit_text(const zk_hit *h, size_t snippet, int use_colour,
         }
         printf("%s\n", use_colour ? st->reset : "");
     }
-    printf("%s   %s%s:%u%s\n", prefix, use_colour ? st->path : "", h->path,
-           h->line, use_colour ? st->reset : "");
+    if (h->page_start > 0 && h->page_end > h->page_start)
+        printf("%s   %s%s, pp. %u\xe2\x80\x93%u%s\n", prefix,
+               use_colour ? st->path : "", h->path, h->page_start, h->page_end,
+               use_colour ? st->reset : "");
+    else if (h->page_start > 0)
+        printf("%s   %s%s, p. %u%s\n", prefix, use_colour ? st->path : "",
+               h->path, h->page_start, use_colour ? st->reset : "");
+    else
+        printf("%s   %s%s:%u%s\n", prefix, use_colour ? st->path : "", h->path,
+               h->line, use_colour ? st->reset : "");
     printf("%s   %s", prefix, a > 0 ? "…" : "");
     print_oneline(h->text, a, b, h->matches, h->n_matches, st, use_colour);
     printf("%s\n", b < h->len ? "…" : "");
@@ -198,8 +206,14 @@ static void json_hit(const zk_hit *h, size_t snippet)
     printf(",\"path\":");
     zk_cli_json_string(stdout, h->path, strlen(h->path));
     printf(",\"line\":%u,\"ordinal\":%u,\"source_start\":%zu,"
-           "\"source_end\":%zu,\"section\":",
+           "\"source_end\":%zu,",
            h->line, h->ordinal, h->src_start, h->src_end);
+    if (h->page_start > 0)
+        printf("\"page_start\":%u,\"page_end\":%u,", h->page_start,
+               h->page_end);
+    else
+        printf("\"page_start\":null,\"page_end\":null,");
+    printf("\"section\":");
     zk_cli_json_string(stdout, h->section, strlen(h->section));
     printf(",\"text\":");
     zk_cli_json_string(stdout, h->text, h->len);

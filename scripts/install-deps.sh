@@ -9,10 +9,13 @@ set -eu
 
 PKGS="ca-certificates build-essential cmake pkg-config
       libutf8proc-dev libxxhash-dev libxapian-dev libcmark-dev
+      libpoppler-glib-dev libzip-dev libxml2-dev
       python3 python3-jieba python3-xapian
+      python3-docx python3-cairo fonts-noto-cjk qpdf diffutils
       libcmocka-dev clang libclang-rt-14-dev valgrind clang-format groff-base"
 if [ "${1:-}" = "--bench" ]; then
-    PKGS="$PKGS sqlite3 libfriso-dev nodejs npm time xapian-tools"
+    PKGS="$PKGS sqlite3 libfriso-dev nodejs npm time xapian-tools
+          poppler-utils pandoc"
 fi
 
 missing=""

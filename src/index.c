@@ -37,6 +37,7 @@
 #include "index_internal.h"
 #include "internal.h"
 #include "normalize_internal.h"
+#include "read.h"
 #include "report.h"
 #include "store.h"
 #include "stub.h"
@@ -415,20 +416,6 @@ static int mkdirs(const char *path)
     return ZK_OK;
 }
 
-static int has_suffix(const char *s, const char *suf)
-{
-    size_t a = strlen(s), b = strlen(suf);
-
-    return a >= b && strcasecmp(s + a - b, suf) == 0;
-}
-
-static int format_of(const char *path)
-{
-    return has_suffix(path, ".md") || has_suffix(path, ".markdown")
-               ? ZK_FORMAT_MARKDOWN
-               : ZK_FORMAT_TEXT;
-}
-
 /* ---- building documents -------------------------------------------------- */
 
 /* Per-thread scratch for turning a report into Xapian documents. */
@@ -572,6 +559,7 @@ typedef struct result {
     int error;  /* when failed */
     char *message;
     const char *encoding;
+    int format;      /* ZK_FORMAT_* read */
     zk__xdoc **docs; /* passages, when buffered (zk_index_add_report) */
     size_t n_docs;
     zk__xdoc *record;
@@ -675,8 +663,9 @@ static int build_passage(builder *b, const job *j, const zk__report *rep,
     if (rc == ZK_OK) {
         char head[160];
         data->n = 0;
-        snprintf(head, sizeof(head), "zkp1\n%s\n%u\n%u\n%zu\n%zu\n", j->id,
-                 (unsigned)p->ordinal, (unsigned)p->line, p->start, p->end);
+        snprintf(head, sizeof(head), "zkp2\n%s\n%u\n%u\n%zu\n%zu\n%u-%u\n",
+                 j->id, (unsigned)p->ordinal, (unsigned)p->line, p->start,
+                 p->end, (unsigned)p->page_start, (unsigned)p->page_end);
         rc = sb_str(data, head);
         if (rc == ZK_OK)
             rc = sb_add(data, p->trail, tlen);
@@ -697,9 +686,12 @@ static int build_passage(builder *b, const job *j, const zk__report *rep,
 }
 
 static int build_record(builder *b, const job *j, const zk__report *rep,
-                        const unsigned char hash[16], const char *encoding,
-                        size_t n_passages, sbuf *data)
+                        const result *res, sbuf *data)
 {
+    const unsigned char *hash = res->hash;
+    const char *encoding = res->encoding;
+    size_t n_passages = rep != NULL ? rep->n_passages : 0;
+
     char num[64], hex[33], *folder;
     int rc = zk__xdoc_new(&b->doc);
 
@@ -742,9 +734,7 @@ static int build_record(builder *b, const job *j, const zk__report *rep,
     if (rc == ZK_OK)
         rc = sb_field(data, "encoding", encoding);
     if (rc == ZK_OK)
-        rc = sb_field(data, "format",
-                      format_of(j->path) == ZK_FORMAT_MARKDOWN ? "markdown"
-                                                               : "text");
+        rc = sb_field(data, "format", zk__format_name(res->format));
     snprintf(num, sizeof(num), "%zu", n_passages);
     if (rc == ZK_OK)
         rc = sb_field(data, "passages", num);
@@ -992,13 +982,13 @@ static result *process(builder *b, job *j, const char *force_encoding,
                        zk_index *ix)
 {
     result *r = calloc(1, sizeof(*r));
-    char *raw = NULL, *utf8 = NULL;
-    size_t raw_len = 0, utf8_len = 0, i;
+    char *raw = NULL;
+    size_t raw_len = 0, i;
     zk__report *rep = NULL;
     zk__store *st = ix ? store_of(ix, j->id) : NULL;
     sbuf data = {0};
-    const char *enc = force_encoding, *base;
-    int rc, format;
+    const char *enc = force_encoding;
+    int rc, format = ZK_FORMAT_AUTO;
     int64_t mtime_ns = 0;
     XXH128_hash_t h;
 
@@ -1008,6 +998,7 @@ static result *process(builder *b, job *j, const char *force_encoding,
     if (j->input != NULL) {
         raw_len = j->input->len;
         enc = j->input->encoding;
+        format = j->input->format;
         rc = ZK_OK;
     } else {
         rc = read_file(j->path, &raw, &raw_len, &mtime_ns);
@@ -1030,19 +1021,11 @@ static result *process(builder *b, job *j, const char *force_encoding,
         free(raw);
         return r;
     }
-    rc = zk__decode(&utf8, &utf8_len, &r->encoding,
-                    j->input ? j->input->text : raw, raw_len, enc, j->path);
+    rc = zk__read_report(&rep, &r->format, &r->encoding,
+                         j->input ? j->input->text : raw, raw_len, format, enc,
+                         j->path);
     free(raw);
     raw = NULL;
-    if (rc != ZK_OK)
-        goto fail;
-    base = strrchr(j->path, '/');
-    base = base ? base + 1 : j->path;
-    format = j->input && j->input->format != ZK_FORMAT_AUTO
-                 ? (j->input->format == ZK_FORMAT_MD ? ZK_FORMAT_MARKDOWN
-                                                     : ZK_FORMAT_TEXT)
-                 : format_of(j->path);
-    rc = zk__report_parse(&rep, utf8, utf8_len, format, base);
     if (rc != ZK_OK)
         goto fail;
     apply_overrides(rep, j->input);
@@ -1073,7 +1056,7 @@ static result *process(builder *b, job *j, const char *force_encoding,
         }
         r->n_passages++;
     }
-    rc = build_record(b, j, rep, r->hash, r->encoding, rep->n_passages, &data);
+    rc = build_record(b, j, rep, r, &data);
     if (rc == ZK_OK && st != NULL) {
         rc = zk__store_add(st, b->doc);
         b->doc = NULL;
@@ -1090,7 +1073,6 @@ static result *process(builder *b, job *j, const char *force_encoding,
     }
     r->status = j->has_old ? ZK_FILE_UPDATED : ZK_FILE_NEW;
     zk__report_free(rep);
-    free(utf8);
     free(data.p);
     return r;
 write_fail:
@@ -1106,7 +1088,6 @@ fail:
     r->n_passages = 0;
     zk__report_free(rep);
     free(raw);
-    free(utf8);
     free(data.p);
     return r;
 }
@@ -1892,6 +1873,46 @@ static void walk_fail(walker *w, const char *path, int code, const char *msg)
         w->opts->progress(&ev, w->stats, w->opts->payload);
 }
 
+/* A file the walk found that is of no format zhiku reads: counted and
+ * named through the callback, not an error. */
+static void walk_pass(walker *w, const char *path, const char *why)
+{
+    zk_file_event ev;
+    char msg[PATH_MAX + 160];
+
+    snprintf(msg, sizeof(msg), "%s: %s", path, why);
+    memset(&ev, 0, sizeof(ev));
+    ev.path = path;
+    ev.status = ZK_FILE_SKIPPED;
+    ev.error = ZK_EFORMAT;
+    ev.message = msg;
+    w->stats->n_skipped++;
+    if (w->opts->progress)
+        w->opts->progress(&ev, w->stats, w->opts->payload);
+}
+
+/* The format of a file of no known name, from its first bytes. */
+static int sniff_file(const char *path, const char **why)
+{
+    char head[1024];
+    ssize_t got;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+    if (fd < 0) {
+        *why = "cannot be opened to tell its format";
+        return ZK_FORMAT_UNSUPPORTED;
+    }
+    do
+        got = read(fd, head, sizeof(head));
+    while (got < 0 && errno == EINTR);
+    close(fd);
+    if (got < 0) {
+        *why = "cannot be read to tell its format";
+        return ZK_FORMAT_UNSUPPORTED;
+    }
+    return zk__format_sniff(head, (size_t)got, path, 0, why);
+}
+
 static int cmp_name(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -1916,8 +1937,15 @@ static int walk(walker *w, const char *path, int named)
         return ZK_OK;
     }
     if (!S_ISDIR(st.st_mode)) {
-        int wanted = named || has_suffix(real, ".md") ||
-                     has_suffix(real, ".markdown") || has_suffix(real, ".txt");
+        int wanted = named || zk__format_known_name(real);
+        if (!wanted && S_ISREG(st.st_mode)) {
+            /* an unknown name: what is inside decides */
+            const char *why = NULL;
+            if (sniff_file(real, &why) >= 0)
+                return walk_add(w->jobs, real, &st);
+            walk_pass(w, real, why);
+            return ZK_OK;
+        }
         if (wanted && S_ISREG(st.st_mode))
             return walk_add(w->jobs, real, &st);
         if (wanted) { /* a FIFO, device or socket: never read it */
@@ -2296,6 +2324,7 @@ static int emit_event(const zk_update_options *o, zk_update_stats *st,
     ev.bytes = r->job->size;
     ev.passages = r->n_passages;
     ev.encoding = r->encoding;
+    ev.format = r->encoding != NULL ? zk__format_name(r->format) : NULL;
     ev.error = r->error;
     ev.message = r->message;
     return o->progress(&ev, st, o->payload);

@@ -51,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "extract.h"
 #include "report_internal.h"
 
 typedef struct rhead {
@@ -742,7 +743,9 @@ static int read_text(zk__rctx *c, size_t body)
 
 /* ---- entry points ------------------------------------------------------- */
 
-static int finish(zk__rctx *c, const char *filename)
+/* Close what is open and settle the metadata; `title` (may be NULL) is a
+ * title the document's properties give, taken before the first line. */
+static int finish(zk__rctx *c, const char *filename, const char *title)
 {
     int rc = unit_end(c);
 
@@ -750,6 +753,11 @@ static int finish(zk__rctx *c, const char *filename)
         rc = pop(c);
     if (rc == ZK_OK && c->n_wins > 0)
         rc = flush(c);
+    if (rc == ZK_OK && c->r->title == NULL && title != NULL) {
+        c->r->title = zk__rclean(title, strlen(title), ZK_RN_NONE, 0, 0);
+        if (c->r->title == NULL)
+            rc = ZK_ENOMEM;
+    }
     if (rc == ZK_OK && c->r->title == NULL && c->first_line != NULL) {
         c->r->title = c->first_line;
         c->first_line = NULL;
@@ -800,13 +808,134 @@ int zk__report_parse(zk__report **out, const char *text, size_t len, int format,
     c.meta.front_title = c.r->title != NULL;
     if (rc == ZK_OK) {
         c.body_line = zk__rsrc_line(&c.src, body);
-        if (format == ZK_FORMAT_MARKDOWN)
+        if (format == ZK_FORMAT_MD)
             rc = zk__rmd_read(&c, &c.src, body, c.body_line);
         else
             rc = read_text(&c, body);
     }
     if (rc == ZK_OK)
-        rc = finish(&c, filename);
+        rc = finish(&c, filename, NULL);
+    if (rc != ZK_OK) {
+        zk__report_free(c.r);
+        c.r = NULL;
+    }
+    ctx_free(&c);
+    *out = c.r;
+    return rc;
+}
+
+/* ---- extracted documents (PDF, .docx, HTML) ----------------------------- */
+
+/* Copy block b's text into c->para, leaving out characters that are never
+ * part of passage text, with the map back to d's text. */
+static int xblock_text(zk__rctx *c, const zk__xdoc *d, const zk__xblock *b,
+                       size_t *lead)
+{
+    const char *s = d->text;
+    size_t i, l, run = b->start, lead_at = b->start + b->lead;
+    int rc = ZK_OK;
+
+    zk__rtext_clear(&c->para);
+    *lead = 0;
+    for (i = b->start; i < b->end && rc == ZK_OK; i += l) {
+        if (b->lead > 0 && i == lead_at)
+            *lead = c->para.len + (i - run);
+        if (!zk__rc_drop(zk__rdec(s, b->end, i, &l)))
+            continue;
+        rc = zk__rtext_put(&c->para, s + run, i - run, run);
+        run = i + l;
+    }
+    if (rc == ZK_OK && run < b->end)
+        rc = zk__rtext_put(&c->para, s + run, b->end - run, run);
+    if (*lead >= c->para.len)
+        *lead = 0;
+    return rc;
+}
+
+/* Fill a field from a property where the text gave none. */
+static int fallback(char **field, const char *value)
+{
+    if (*field != NULL || value == NULL || value[0] == '\0')
+        return ZK_OK;
+    *field = zk__rclean(value, strlen(value), ZK_RN_NONE, 0, 0);
+    return *field != NULL ? ZK_OK : ZK_ENOMEM;
+}
+
+static int xdoc_read(zk__rctx *c, const zk__xdoc *d)
+{
+    size_t i, h1 = 0, first_h1 = SIZE_MAX;
+    zk__rblock blk;
+    int rc = ZK_OK;
+
+    /* the document's only level-1 heading is its title, as in Markdown */
+    for (i = 0; i < d->n_blocks; i++)
+        if (d->blocks[i].kind == ZK_XB_HEADING && d->blocks[i].level == 1) {
+            h1++;
+            if (first_h1 == SIZE_MAX)
+                first_h1 = i;
+        }
+    for (i = 0; i < d->n_blocks && rc == ZK_OK; i++) {
+        const zk__xblock *b = &d->blocks[i];
+        size_t lead;
+
+        rc = xblock_text(c, d, b, &lead);
+        if (rc != ZK_OK || c->para.len == 0)
+            continue;
+        memset(&blk, 0, sizeof(blk));
+        blk.kind = b->kind == ZK_XB_HEADING ? ZK_RB_HEADING : ZK_RB_PARA;
+        blk.level = b->kind == ZK_XB_HEADING ? b->level : 0;
+        blk.table = b->kind == ZK_XB_TABLE;
+        blk.title = h1 == 1 && i == first_h1;
+        blk.lead = lead;
+        blk.text = &c->para;
+        blk.start = b->start;
+        blk.end = b->end;
+        rc = zk__rfeed(c, &blk);
+    }
+    return rc;
+}
+
+int zk__report_parse_xdoc(zk__report **out, const zk__xdoc *d,
+                          const char *filename)
+{
+    zk__rctx c;
+    zk__report *r;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    memset(&c, 0, sizeof(c));
+    c.r = r = calloc(1, sizeof(zk__report));
+    if (r == NULL)
+        return zk__error_oom();
+    c.src.s = d->text != NULL ? d->text : "";
+    c.src.len = d->text != NULL ? d->len : 0;
+    rc = line_table(&c.src);
+    if (rc == ZK_OK) {
+        c.body_line = 1;
+        rc = xdoc_read(&c, d);
+    }
+    if (rc == ZK_OK)
+        rc = finish(&c, filename, d->title);
+    if (rc == ZK_OK && r->date == NULL && d->date != NULL) {
+        r->date = dup(d->date, strlen(d->date));
+        if (r->date == NULL)
+            rc = ZK_ENOMEM;
+        else
+            r->year = atoi(r->date);
+    }
+    if (rc == ZK_OK)
+        rc = fallback(&r->author, d->author);
+    if (rc == ZK_OK)
+        rc = fallback(&r->org, d->org);
+    if (rc == ZK_OK)
+        rc = fallback(&r->docno, d->docno);
+    for (i = 0; rc == ZK_OK && i < r->n_passages; i++) {
+        zk__passage *p = &r->passages[i];
+        p->page_start = zk__xdoc_page_of(d, p->start);
+        p->page_end =
+            zk__xdoc_page_of(d, p->end > p->start ? p->end - 1 : p->start);
+    }
     if (rc != ZK_OK) {
         zk__report_free(c.r);
         c.r = NULL;

@@ -6,8 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Input formats. */
-enum { ZK_FORMAT_TEXT = 0, ZK_FORMAT_MARKDOWN = 1 };
+#include "zhiku/index.h" /* ZK_FORMAT_* */
+
+struct zk__xdoc;
 
 /* One passage: the unit of search. All strings are malloc'ed UTF-8. */
 typedef struct zk__passage {
@@ -23,6 +24,8 @@ typedef struct zk__passage {
     size_t start, end; /* byte range [start, end) in the UTF-8 source
                           that the passage was taken from */
     uint32_t depth;    /* number of headings in the trail */
+    uint32_t page_start, page_end; /* 1-based pages it lies on (PDF);
+                                      0 for formats without pages */
 } zk__passage;
 
 /* A parsed report. Strings are malloc'ed UTF-8, NULL when absent. */
@@ -40,8 +43,8 @@ typedef struct zk__report {
 } zk__report;
 
 /*
- * Parse `len` bytes of UTF-8 text. `format` is ZK_FORMAT_MARKDOWN (parsed
- * with cmark's AST) or ZK_FORMAT_TEXT. `filename` (may be NULL) is the
+ * Parse `len` bytes of UTF-8 text. `format` is ZK_FORMAT_MD (parsed
+ * with cmark's AST) or ZK_FORMAT_PLAIN. `filename` (may be NULL) is the
  * file's base name, used for a date prefix such as "2024-政府工作报告.txt".
  * The input need not be NUL-terminated and may contain invalid UTF-8 or
  * NUL bytes (they are kept out of the passage text).
@@ -51,6 +54,17 @@ typedef struct zk__report {
  */
 int zk__report_parse(zk__report **out, const char *text, size_t len, int format,
                      const char *filename);
+
+/*
+ * Parse a document that a reader of a laid-out format extracted
+ * (extract.h: PDF, .docx, HTML): its blocks go through the same heading
+ * rules and passage cutting, passages' byte ranges refer to d->text, each
+ * passage gets its page range from d's page table, and d's properties
+ * fill the title, date, author, organisation and document number where
+ * the text gives none. Returns ZK_OK or ZK_ENOMEM.
+ */
+int zk__report_parse_xdoc(zk__report **out, const struct zk__xdoc *d,
+                          const char *filename);
 
 void zk__report_free(zk__report *r);
 

@@ -1167,40 +1167,52 @@ typedef struct passage_view {
     size_t trail_len, text_len;
     unsigned ordinal, line;
     size_t start, end;
+    unsigned page_start, page_end;
     char rid[17];
 } passage_view;
 
+/* A passage's record: "zkp2" (or "zkp1", from before pages were kept, with
+ * no pages line), the report id, ordinal, line, source byte range, pages
+ * "S-E" (0-0: none), the trail and the text, one per line but the last. */
 static int parse_passage(char *data, size_t len, passage_view *v)
 {
-    char *f[7];
+    char *f[8];
     size_t i = 0;
-    int k = 0;
+    int k = 0, fields = 6, t;
 
     memset(v, 0, sizeof(*v));
     v->data = data;
     v->len = len;
     f[0] = data;
-    while (k < 6 && i < len) {
+    if (len >= 5 && memcmp(data, "zkp2\n", 5) == 0)
+        fields = 7;
+    while (k < fields && i < len) {
         if (data[i] == '\n') {
             data[i] = '\0';
             f[++k] = data + i + 1;
         }
         i++;
     }
-    if (k < 6 || strcmp(f[0], "zkp1") != 0)
+    if (k < fields || strcmp(f[0], fields == 7 ? "zkp2" : "zkp1") != 0)
         return zk__error(ZK_ECORRUPT, "a passage record is malformed");
     snprintf(v->rid, sizeof(v->rid), "%s", f[1]);
     v->ordinal = (unsigned)atoi(f[2]);
     v->line = (unsigned)atoi(f[3]);
     v->start = strtoull(f[4], NULL, 10);
     v->end = strtoull(f[5], NULL, 10);
-    v->trail = f[6];
+    if (fields == 7) {
+        char *dash = strchr(f[6], '-');
+        v->page_start = (unsigned)strtoul(f[6], NULL, 10);
+        v->page_end = dash ? (unsigned)strtoul(dash + 1, NULL, 10) : 0;
+    }
+    t = fields;
+    v->trail = f[t];
     {
-        char *nl = memchr(f[6], '\n', len - (size_t)(f[6] - data));
+        char *nl = memchr(f[t], '\n', len - (size_t)(f[t] - data));
         if (nl == NULL)
             return zk__error(ZK_ECORRUPT, "a passage record is malformed");
         *nl = '\0';
-        v->trail_len = (size_t)(nl - f[6]);
+        v->trail_len = (size_t)(nl - f[t]);
         v->text = nl + 1;
         v->text_len = len - (size_t)(v->text - data);
     }
@@ -1866,6 +1878,8 @@ static int fill_hit(zk_searcher *s, zk_results *res, const cand *c, size_t rank,
     h->hit.text = v.text;
     h->hit.len = v.text_len;
     h->hit.line = v.line;
+    h->hit.page_start = v.page_start;
+    h->hit.page_end = v.page_end;
     h->hit.ordinal = v.ordinal;
     h->hit.src_start = v.start;
     h->hit.src_end = v.end;

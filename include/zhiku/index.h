@@ -35,9 +35,19 @@ typedef struct zk_index_options {
         ZK_INDEX_OPTIONS_VERSION, NULL, NULL, 0, 1, 0                          \
     }
 
-/** Input formats (ZK_FORMAT_AUTO decides by the file name's extension:
- *  .md and .markdown are Markdown, anything else plain text). */
-enum { ZK_FORMAT_AUTO = -1, ZK_FORMAT_PLAIN = 0, ZK_FORMAT_MD = 1 };
+/** Input formats. ZK_FORMAT_AUTO decides by the content first ("%PDF-" is
+ *  PDF, a zip archive Word .docx, markup opening with <!DOCTYPE html>,
+ *  <html>, <head> or <body> HTML), then by the name's extension (.pdf,
+ *  .docx, .html/.htm/.xhtml/.shtml, .md/.markdown); anything else is plain
+ *  text. See docs/indexing.md for what each reader takes from a file. */
+enum {
+    ZK_FORMAT_AUTO = -1,
+    ZK_FORMAT_PLAIN = 0, /**< plain text, in any encoding zhiku detects */
+    ZK_FORMAT_MD = 1,    /**< Markdown (CommonMark, with YAML front matter) */
+    ZK_FORMAT_PDF = 2,   /**< PDF with a text layer (poppler) */
+    ZK_FORMAT_DOCX = 3,  /**< Word .docx (Office Open XML) */
+    ZK_FORMAT_HTML = 4   /**< HTML, in its declared or detected charset */
+};
 
 /**
  * The default index directory: $ZHIKU_INDEX if set, else
@@ -83,8 +93,9 @@ typedef struct zk_report_input {
                                path or any unique name; required */
     const char *text;     /**< the raw bytes, `len` long */
     size_t len;
-    const char *encoding; /**< NULL to detect (see docs/indexing.md) */
-    int format;           /**< ZK_FORMAT_AUTO, _PLAIN or _MD */
+    const char *encoding; /**< NULL to detect (see docs/indexing.md); for
+                               text formats and HTML */
+    int format;           /**< ZK_FORMAT_AUTO or a ZK_FORMAT_* */
     const char *title;    /**< metadata overrides; NULL: from the text */
     const char *date;     /**< "YYYY", "YYYY-MM" or "YYYY-MM-DD" */
     const char *author;
@@ -107,6 +118,38 @@ typedef struct zk_report_input {
 ZK_EXTERN int zk_index_add_report(zk_index *ix, const zk_report_input *in,
                                   size_t *n_passages);
 
+/** The reading text of a report, as zhiku extracts it before cutting it
+ *  into passages. Allocated by the library (fields may be added at the
+ *  end); free with zk_extracted_free(). */
+typedef struct zk_extracted {
+    char *text; /**< UTF-8, NUL-terminated, `len` bytes: for PDF, .docx
+                     and HTML one block (paragraph, heading, table row)
+                     a line, a form feed before the first line of each
+                     new page; a passage's zk_hit::line is its line here.
+                     For text and Markdown the decoded text. */
+    size_t len;
+    int format;              /**< ZK_FORMAT_* read */
+    const char *format_name; /**< "text", "markdown", "pdf", "docx", "html" */
+    const char *encoding;    /**< "utf-8", "gb18030", ...; "binary" (PDF) */
+    unsigned pages;          /**< PDF: pages; 0 for other formats */
+} zk_extracted;
+
+/**
+ * Read a report as zk_index_add_report() would, without indexing it: its
+ * format (in->format, or detected from the content, then the name), its
+ * encoding and its reading text. With in->text NULL the file at in->path
+ * is read.
+ * @param[out] out  new zk_extracted, NULL on failure
+ * @return ZK_OK; ZK_EFORMAT (not of its format, damaged, or a format zhiku
+ *         does not read: the message says which and what to do);
+ *         ZK_EINVAL (an encrypted PDF, a PDF without a text layer, bad
+ *         arguments); ZK_EENCODING; ZK_ENOTFOUND; ZK_EIO; ZK_ENOMEM
+ */
+ZK_EXTERN int zk_report_extract(zk_extracted **out, const zk_report_input *in);
+
+/** Free what zk_report_extract() returned. NULL is allowed. */
+ZK_EXTERN void zk_extracted_free(zk_extracted *x);
+
 /** Index one file (see zk_index_add_report()); `encoding` NULL detects. */
 ZK_EXTERN int zk_index_add_file(zk_index *ix, const char *path,
                                 const char *encoding, size_t *n_passages);
@@ -120,7 +163,11 @@ enum {
     ZK_FILE_UPDATED = 1,   /**< changed since last time: reindexed */
     ZK_FILE_UNCHANGED = 2, /**< same size and time, or same content */
     ZK_FILE_REMOVED = 3,   /**< gone from disk: removed (prune) */
-    ZK_FILE_FAILED = 4     /**< could not be read or decoded: skipped */
+    ZK_FILE_FAILED = 4,    /**< could not be read or decoded: skipped */
+    ZK_FILE_SKIPPED = 5    /**< found in a folder but of a format zhiku does
+                                not read (an image, a legacy .doc...):
+                                passed over, not an error; `message` says
+                                what it is */
 };
 
 /** Running totals of zk_index_update(). */
@@ -132,6 +179,8 @@ typedef struct zk_update_stats {
     uint64_t bytes_done;  /**< of which handled so far */
     uint64_t passages;    /**< passages written */
     double seconds;       /**< wall time so far */
+    size_t n_skipped;     /**< files in the folders of a format zhiku does
+                               not read (ZK_FILE_SKIPPED), passed over */
 } zk_update_stats;
 
 /** One file's outcome, for the progress callback. Borrowed. */
@@ -142,7 +191,9 @@ typedef struct zk_file_event {
     size_t passages;
     const char *encoding; /**< detected or forced; NULL if not decoded */
     int error;            /**< ZK_E* code when ZK_FILE_FAILED */
-    const char *message;  /**< the reason when ZK_FILE_FAILED */
+    const char *message;  /**< the reason when ZK_FILE_FAILED or _SKIPPED */
+    const char *format;   /**< "text", "markdown", "pdf", "docx", "html"
+                               when read; NULL otherwise */
 } zk_file_event;
 
 /** Called after each file; return non-zero to stop (the work done so far
@@ -172,10 +223,13 @@ typedef struct zk_update_options {
 
 /**
  * Bring the index up to date with the files and folders in `paths`
- * (folders recursively; .md, .markdown and .txt files, plus any file named
- * directly). Only new or changed files are read (size and modification
- * time, confirmed by a content hash); a changed report is replaced with
- * all its passages at once; with `prune`, reports whose files are gone are
+ * (folders recursively: .txt, .md, .markdown, .pdf, .docx, .html, .htm,
+ * .xhtml and .shtml files, and files of other names whose content is PDF,
+ * .docx or HTML; other files are passed over and reported as
+ * ZK_FILE_SKIPPED; any file named directly is read, as text unless its
+ * content says otherwise). Only new or changed files are read (size and
+ * modification time, confirmed by a content hash); a changed report is replaced
+ * with all its passages at once; with `prune`, reports whose files are gone are
  * removed. Files are parsed and segmented on worker threads; one writer
  * commits every `batch_bytes`. A file that fails is reported through the
  * callback and skipped; its previously indexed version is kept. Each

@@ -46,6 +46,8 @@ typedef struct zk_hit {
     const zk_match *section_matches; /**< matches in `section` */
     size_t n_section_matches;
     const char *explain; /**< with opts.explain: how the score was made */
+    unsigned page_start; /**< first page of the passage (PDF), 1-based; */
+    unsigned page_end;   /**< last page; both 0 for formats without pages */
 } zk_hit;
 
 /** Orders of results. */

@@ -67,8 +67,12 @@ def passages(db):
         if not VISIBLE(p.docid):
             continue
         data = db.get_document(p.docid).get_data().decode("utf-8")
-        head = data.split("\n", 7)
-        assert head[0] == "zkp1", head[0]
+        if data.startswith("zkp2\n"):  # with a pages line ("S-E")
+            head = data.split("\n", 8)
+            del head[6]
+        else:
+            head = data.split("\n", 7)
+        assert head[0] in ("zkp1", "zkp2"), head[0]
         rid, ordinal, line, start, end, trail, text = head[1:8]
         out.setdefault(rid, []).append(
             (int(ordinal), int(line), int(start), int(end), trail, text))

@@ -182,7 +182,7 @@ static int any_contains(const zk__report *r, const char *part)
 static void test_seed(void **state)
 {
     parsed p =
-        parse_file(SEED, ZK_FORMAT_MARKDOWN, "bz25yb108-city-quality-ip.md");
+        parse_file(SEED, ZK_FORMAT_MD, "bz25yb108-city-quality-ip.md");
     const zk__passage *g;
     (void)state;
 
@@ -233,7 +233,7 @@ static void test_seed(void **state)
 
 static void test_law(void **state)
 {
-    parsed p = parse_file(LAW, ZK_FORMAT_MARKDOWN, "行政诉讼法(2017-06-27).md");
+    parsed p = parse_file(LAW, ZK_FORMAT_MD, "行政诉讼法(2017-06-27).md");
     const zk__passage *g;
     size_t i, articles = 0;
     (void)state;
@@ -263,7 +263,7 @@ static void test_law(void **state)
 
 static void test_gov_report(void **state)
 {
-    parsed p = parse_file(GWR, ZK_FORMAT_TEXT, "2024-政府工作报告.txt");
+    parsed p = parse_file(GWR, ZK_FORMAT_PLAIN, "2024-政府工作报告.txt");
     const zk__passage *g;
     (void)state;
 
@@ -291,7 +291,7 @@ static void test_gov_report(void **state)
     done(&p);
 
     /* the year comes from the file name even when the text disagrees */
-    p = parse_str("报告\n2023年5月1日印发\n", ZK_FORMAT_TEXT, "2024-报告.txt");
+    p = parse_str("报告\n2023年5月1日印发\n", ZK_FORMAT_PLAIN, "2024-报告.txt");
     assert_int_equal(p.r->year, 2024);
     assert_string_equal(p.r->date, "2024");
     done(&p);
@@ -300,7 +300,7 @@ static void test_gov_report(void **state)
 static void test_provincial(void **state)
 {
     parsed p =
-        parse_file(SHANGHAI, ZK_FORMAT_TEXT, "2026-上海市-政府工作报告.txt");
+        parse_file(SHANGHAI, ZK_FORMAT_PLAIN, "2026-上海市-政府工作报告.txt");
     const zk__passage *g;
     (void)state;
 
@@ -317,7 +317,7 @@ static void test_provincial(void **state)
 
 static void test_more_corpus(void **state)
 {
-    parsed p = parse_file(STATE, ZK_FORMAT_TEXT, "2018-11-19-专利代理条例.txt");
+    parsed p = parse_file(STATE, ZK_FORMAT_PLAIN, "2018-11-19-专利代理条例.txt");
     const zk__passage *g;
     (void)state;
 
@@ -328,7 +328,7 @@ static void test_more_corpus(void **state)
     assert_string_equal(g->trail, "第一章 总则");
     done(&p);
 
-    p = parse_file(NEWS, ZK_FORMAT_MARKDOWN, "2023-04-07-新闻联播.md");
+    p = parse_file(NEWS, ZK_FORMAT_MD, "2023-04-07-新闻联播.md");
     assert_string_equal(p.r->title, "《新闻联播》（20230407）");
     assert_string_equal(p.r->date, "2023-04-07");
     /* "5.人民日报评论员文章：" is a short numbered line: a heading */
@@ -344,7 +344,7 @@ static void test_more_corpus(void **state)
 
 static void test_markup(void **state)
 {
-    parsed p = parse_file(MARKUP, ZK_FORMAT_MARKDOWN, "markup.md");
+    parsed p = parse_file(MARKUP, ZK_FORMAT_MD, "markup.md");
     const zk__passage *g;
     size_t i;
     (void)state;
@@ -421,7 +421,7 @@ static void test_deep_nesting(void **state)
 
     for (i = 0; i < sizeof(opens) / sizeof(opens[0]); i++) {
         char *s = nested(opens[i], 10000);
-        parsed p = parse_str(s, ZK_FORMAT_MARKDOWN, NULL);
+        parsed p = parse_str(s, ZK_FORMAT_MD, NULL);
 
         assert_true(any_contains(p.r, "深层内容"));
         assert_true(any_contains(p.r, "正文。"));
@@ -443,7 +443,7 @@ static void test_empty(void **state)
     int f;
     (void)state;
 
-    for (f = ZK_FORMAT_TEXT; f <= ZK_FORMAT_MARKDOWN; f++) {
+    for (f = ZK_FORMAT_PLAIN; f <= ZK_FORMAT_MD; f++) {
         for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
             assert_int_equal(
                 zk__report_parse(&r, inputs[i], strlen(inputs[i]), f, NULL),
@@ -459,7 +459,7 @@ static void test_empty(void **state)
     }
     /* in Markdown a comment is no text either */
     assert_int_equal(
-        zk__report_parse(&r, "<!-- -->\n", 9, ZK_FORMAT_MARKDOWN, NULL), ZK_OK);
+        zk__report_parse(&r, "<!-- -->\n", 9, ZK_FORMAT_MD, NULL), ZK_OK);
     assert_int_equal(r->n_passages, 0);
     zk__report_free(r);
     zk__report_free(NULL);
@@ -483,7 +483,7 @@ static void test_numbering(void **state)
         "细目的正文内容，用来说明第四层级的标题也能正确嵌套在上级之下。\n"
         "二、重点任务\n"
         "第二部分的正文内容在这里，它应当只在二、之下，而不在（二）之下。\n",
-        ZK_FORMAT_TEXT, NULL);
+        ZK_FORMAT_PLAIN, NULL);
     const zk__passage *g;
     (void)state;
 
@@ -504,7 +504,7 @@ static void test_numbering(void **state)
     p = parse_str(
         "## 背景\n\n一、第一部分\n\n正文甲，内容足够长，超过了最短的合并长度限"
         "制。\n\n## 结语\n\n正文乙，内容足够长，超过了最短的合并长度限制。\n",
-        ZK_FORMAT_MARKDOWN, NULL);
+        ZK_FORMAT_MD, NULL);
     g = find(p.r, "正文甲");
     assert_string_equal(g->trail, "背景 > 一、第一部分");
     g = find(p.r, "正文乙");
@@ -522,7 +522,7 @@ static void test_articles(void **state)
                          "第二章　附则\n"
                          "第一节  监  护\n"
                          "第三条　本条例自公布之日起施行。\n",
-                         ZK_FORMAT_TEXT, NULL);
+                         ZK_FORMAT_PLAIN, NULL);
     const zk__passage *g;
     (void)state;
 
@@ -550,7 +550,7 @@ static void test_windows(void **state)
     for (i = 0; i < 40; i++)
         n += (size_t)sprintf(s + n,
                              "这是用于测试切分的第%02zu个句子内容足够长。", i);
-    p = parse_str(s, ZK_FORMAT_TEXT, NULL);
+    p = parse_str(s, ZK_FORMAT_PLAIN, NULL);
     assert_int_equal(p.r->n_passages, 3); /* 840 / 3 = 280 each */
     for (i = 0; i < p.r->n_passages; i++) {
         const zk__passage *g = &p.r->passages[i];
@@ -568,7 +568,7 @@ static void test_windows(void **state)
      * next window repeats the last ZK_PASSAGE_OVERLAP characters */
     for (i = n = 0; i < 1200; i++)
         n += (size_t)sprintf(s + n, "%s", i % 2 ? "政" : "策");
-    p = parse_str(s, ZK_FORMAT_TEXT, NULL);
+    p = parse_str(s, ZK_FORMAT_PLAIN, NULL);
     assert_int_equal(p.r->n_passages, 3);
     assert_int_equal(chars(p.r->passages[0].text, p.r->passages[0].text_len),
                      ZK_PASSAGE_MAX);
@@ -580,7 +580,7 @@ static void test_windows(void **state)
 
     /* short pieces join within a section, never across a heading */
     p = parse_str("一、甲\n短句一。\n短句二。\n二、乙\n短句三。\n",
-                  ZK_FORMAT_TEXT, NULL);
+                  ZK_FORMAT_PLAIN, NULL);
     assert_int_equal(p.r->n_passages, 2);
     assert_string_equal(p.r->passages[0].text, "短句一。\n短句二。");
     assert_string_equal(p.r->passages[1].text, "短句三。");
@@ -588,7 +588,7 @@ static void test_windows(void **state)
     done(&p);
 
     /* a heading with nothing under it becomes text */
-    p = parse_str("一、空的标题\n二、有内容的标题\n正文。\n", ZK_FORMAT_TEXT,
+    p = parse_str("一、空的标题\n二、有内容的标题\n正文。\n", ZK_FORMAT_PLAIN,
                   NULL);
     assert_string_equal(p.r->passages[0].text, "一、空的标题");
     assert_string_equal(p.r->passages[0].trail, "");
@@ -610,7 +610,7 @@ static void test_metadata(void **state)
                          "本文研究数字经济。\n"
                          "鲁政办字〔2013〕5号\n"
                          "二〇二四年三月五日\n",
-                         ZK_FORMAT_TEXT, "report.txt");
+                         ZK_FORMAT_PLAIN, "report.txt");
     (void)state;
 
     assert_string_equal(p.r->title, "某某研究报告");
@@ -630,30 +630,30 @@ static void test_metadata(void **state)
                   "1921年7月的会议\n"
                   "执笔人：王五\n"
                   "2019/2/15 发布\n",
-                  ZK_FORMAT_TEXT, NULL);
+                  ZK_FORMAT_PLAIN, NULL);
     assert_string_equal(p.r->org, "国务院办公厅");
     assert_string_equal(p.r->author, "王五");
     assert_string_equal(p.r->date, "2019-02-15");
     done(&p);
 
     /* file names: a leading date, a date in parentheses, an old year */
-    p = parse_str("正文", ZK_FORMAT_TEXT, "2019-02-15-国务院关于.txt");
+    p = parse_str("正文", ZK_FORMAT_PLAIN, "2019-02-15-国务院关于.txt");
     assert_string_equal(p.r->date, "2019-02-15");
     done(&p);
-    p = parse_str("正文", ZK_FORMAT_MARKDOWN, "dir/行政诉讼法(2017-06-27).md");
+    p = parse_str("正文", ZK_FORMAT_MD, "dir/行政诉讼法(2017-06-27).md");
     assert_string_equal(p.r->date, "2017-06-27");
     done(&p);
-    p = parse_str("正文", ZK_FORMAT_TEXT, "1921-中共第1次全国代表大会.txt");
+    p = parse_str("正文", ZK_FORMAT_PLAIN, "1921-中共第1次全国代表大会.txt");
     assert_int_equal(p.r->year, 1921);
     done(&p);
-    p = parse_str("2025年6月的正文", ZK_FORMAT_TEXT, "无日期.txt");
+    p = parse_str("2025年6月的正文", ZK_FORMAT_PLAIN, "无日期.txt");
     assert_string_equal(p.r->date, "2025-06");
     assert_int_equal(p.r->year, 2025);
     done(&p);
 
     /* a referenced document number inside a sentence is not this one's */
     p = parse_str("第九条 凡需新辟机场，按国办发(1985)49号文件规定办理。\n",
-                  ZK_FORMAT_TEXT, NULL);
+                  ZK_FORMAT_PLAIN, NULL);
     assert_null(p.r->docno);
     done(&p);
 }
@@ -667,7 +667,7 @@ static void test_bad_bytes(void **state)
     int f;
     (void)state;
 
-    for (f = ZK_FORMAT_TEXT; f <= ZK_FORMAT_MARKDOWN; f++) {
+    for (f = ZK_FORMAT_PLAIN; f <= ZK_FORMAT_MD; f++) {
         assert_int_equal(zk__report_parse(&r, in, sizeof(in) - 1, f, NULL),
                          ZK_OK);
         assert_true(r->n_passages >= 1);

@@ -1,0 +1,430 @@
+/* read.c - which format a report is in, and the reader that reads it
+ *
+ * The content decides before the name: a report saved from a browser as
+ * "通知.txt" that is really HTML, or a PDF named ".doc", is read as what it
+ * is. Text formats (plain text, Markdown) are decoded (decode.c) and parsed
+ * (report.c) as they always were; PDF, Word .docx and HTML go through
+ * their reader (read_pdf.c, read_docx.c, read_html.c: extract.h), whose
+ * blocks report.c then cuts into passages the same way.
+ */
+#define _GNU_SOURCE /* memmem */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "decode.h"
+#include "extract.h"
+#include "internal.h"
+#include "read.h"
+
+static int has_suffix(const char *s, const char *suf)
+{
+    size_t a, b = strlen(suf);
+
+    if (s == NULL)
+        return 0;
+    a = strlen(s);
+    return a >= b && strcasecmp(s + a - b, suf) == 0;
+}
+
+static int starts(const char *d, size_t n, const char *magic, size_t m)
+{
+    return n >= m && memcmp(d, magic, m) == 0;
+}
+
+/* Does the start of d look like HTML markup? Skips a BOM, blanks and
+ * comments; accepts UTF-16 by looking at every other byte. */
+static int looks_html(const char *d, size_t n)
+{
+    char buf[512];
+    size_t i = 0, k = 0;
+    int step = 1;
+
+    if (n >= 2 && ((unsigned char)d[0] == 0xFF && (unsigned char)d[1] == 0xFE))
+        i = 2, step = 2;
+    else if (n >= 2 &&
+             ((unsigned char)d[0] == 0xFE && (unsigned char)d[1] == 0xFF))
+        i = 3, step = 2;
+    else if (starts(d, n, "\xEF\xBB\xBF", 3))
+        i = 3;
+    for (; i < n && k + 1 < sizeof(buf); i += (size_t)step)
+        buf[k++] = d[i];
+    buf[k] = '\0';
+    i = 0;
+    for (;;) {
+        while (i < k && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
+                         buf[i] == '\n'))
+            i++;
+        if (strncmp(buf + i, "<!--", 4) == 0) {
+            char *e = strstr(buf + i + 4, "-->");
+            if (e == NULL)
+                return 0;
+            i = (size_t)(e - buf) + 3;
+            continue;
+        }
+        if (strncmp(buf + i, "<?xml", 5) == 0) {
+            char *e = strstr(buf + i, "?>");
+            if (e == NULL)
+                return 0;
+            i = (size_t)(e - buf) + 2;
+            continue;
+        }
+        break;
+    }
+    return strncasecmp(buf + i, "<!doctype html", 14) == 0 ||
+           strncasecmp(buf + i, "<html", 5) == 0 ||
+           strncasecmp(buf + i, "<head", 5) == 0 ||
+           strncasecmp(buf + i, "<body", 5) == 0 ||
+           strncasecmp(buf + i, "<meta", 5) == 0;
+}
+
+/* A format zhiku does not read, known by its first bytes; NULL if none. */
+static const char *unsupported_magic(const char *d, size_t n)
+{
+    if (starts(d, n, "\x89PNG", 4) || starts(d, n, "\xFF\xD8\xFF", 3) ||
+        starts(d, n, "GIF8", 4) || starts(d, n, "II*\0", 4) ||
+        starts(d, n, "MM\0*", 4) || starts(d, n, "BM", 2))
+        return "an image: unsupported format (no text to index)";
+    if (starts(d, n, "\x1F\x8B", 2) || starts(d, n, "7z\xBC\xAF", 4) ||
+        starts(d, n, "Rar!", 4) || starts(d, n, "BZh", 3) ||
+        starts(d, n,
+               "\xFD"
+               "7zXZ",
+               5))
+        return "a compressed archive: unsupported format (unpack it first)";
+    if (starts(d, n,
+               "\x7F"
+               "ELF",
+               4))
+        return "a program: unsupported format";
+    return NULL;
+}
+
+int zk__format_known_name(const char *path)
+{
+    static const char *const known[] = {".md",  ".markdown", ".txt",
+                                        ".pdf", ".docx",     ".html",
+                                        ".htm", ".xhtml",    ".shtml"};
+    size_t i;
+
+    for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        if (has_suffix(path, known[i]))
+            return 1;
+    return 0;
+}
+
+static int text_name(const char *path)
+{
+    return has_suffix(path, ".txt") || has_suffix(path, ".md") ||
+           has_suffix(path, ".markdown");
+}
+
+int zk__format_sniff(const char *data, size_t len, const char *path, int named,
+                     const char **why)
+{
+    const char *u;
+    size_t n = len < 1024 ? len : 1024;
+
+    *why = NULL;
+    if (data == NULL)
+        len = n = 0;
+    /* the content first: these are never text */
+    if (n >= 5 && memmem(data, n, "%PDF-", 5) != NULL)
+        return ZK_FORMAT_PDF;
+    if (starts(data, len, "PK\x03\x04", 4))
+        return ZK_FORMAT_DOCX;
+    if (starts(data, len, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)) {
+        *why = "legacy Word, WPS or Excel file (OLE2: .doc, .wps, .xls): "
+               "unsupported format: save it as .docx";
+        return ZK_FORMAT_UNSUPPORTED;
+    }
+    if (starts(data, len, "{\\rtf", 5)) {
+        *why = "RTF document: unsupported format: save it as .docx";
+        return ZK_FORMAT_UNSUPPORTED;
+    }
+    /* a page saved under another name; a .txt or .md stays text */
+    if (!text_name(path) && looks_html(data, n))
+        return ZK_FORMAT_HTML;
+    if (has_suffix(path, ".pdf"))
+        return ZK_FORMAT_PDF;
+    if (has_suffix(path, ".docx"))
+        return ZK_FORMAT_DOCX;
+    if (has_suffix(path, ".html") || has_suffix(path, ".htm") ||
+        has_suffix(path, ".xhtml") || has_suffix(path, ".shtml"))
+        return ZK_FORMAT_HTML;
+    if (has_suffix(path, ".md") || has_suffix(path, ".markdown"))
+        return ZK_FORMAT_MD;
+    if (has_suffix(path, ".doc") || has_suffix(path, ".wps")) {
+        *why = "legacy Word or WPS document (.doc, .wps): unsupported "
+               "format: save it as .docx";
+        return ZK_FORMAT_UNSUPPORTED;
+    }
+    /* a file the user named is text unless the decoder finds it is not
+     * (its message says what the bytes look like) */
+    if (named || has_suffix(path, ".txt"))
+        return ZK_FORMAT_PLAIN;
+    if ((u = unsupported_magic(data, len)) != NULL)
+        *why = u;
+    else if (has_suffix(path, ".xlsx") || has_suffix(path, ".xls") ||
+             has_suffix(path, ".et") || has_suffix(path, ".csv"))
+        *why = "a spreadsheet: unsupported format";
+    else if (has_suffix(path, ".pptx") || has_suffix(path, ".ppt") ||
+             has_suffix(path, ".dps"))
+        *why = "a presentation: unsupported format";
+    else if (has_suffix(path, ".odt") || has_suffix(path, ".rtf") ||
+             has_suffix(path, ".epub") || has_suffix(path, ".ofd") ||
+             has_suffix(path, ".caj"))
+        *why = "unsupported format: save it as .docx or PDF";
+    else
+        *why = "not a format zhiku reads (.txt, .md, .pdf, .docx, .html)";
+    return ZK_FORMAT_UNSUPPORTED;
+}
+
+const char *zk__format_name(int format)
+{
+    switch (format) {
+    case ZK_FORMAT_PLAIN:
+        return "text";
+    case ZK_FORMAT_MD:
+        return "markdown";
+    case ZK_FORMAT_PDF:
+        return "pdf";
+    case ZK_FORMAT_DOCX:
+        return "docx";
+    case ZK_FORMAT_HTML:
+        return "html";
+    default:
+        return "?";
+    }
+}
+
+static const char *base_name(const char *path)
+{
+    const char *b = path != NULL ? strrchr(path, '/') : NULL;
+
+    return b != NULL ? b + 1 : path;
+}
+
+/* Pick the format, and for an unsupported one say so. */
+static int settle_format(int format, const char *data, size_t len,
+                         const char *path)
+{
+    const char *why;
+
+    if (format != ZK_FORMAT_AUTO) {
+        if (format < ZK_FORMAT_PLAIN || format > ZK_FORMAT_HTML)
+            return zk__error(ZK_EINVAL, "%s: unknown format %d",
+                             path ? path : "report", format);
+        return format;
+    }
+    format = zk__format_sniff(data, len, path, 1, &why);
+    if (format == ZK_FORMAT_UNSUPPORTED)
+        return zk__error(ZK_EFORMAT, "%s: %s", path ? path : "report", why);
+    return format;
+}
+
+/* Run the reader of a laid-out format into d. */
+static int extract(zk__xdoc *d, int format, const char *data, size_t len,
+                   const char *encoding, const char *name)
+{
+    zk__xdoc_init(d);
+    switch (format) {
+    case ZK_FORMAT_PDF:
+        return zk__read_pdf(d, data, len, name);
+    case ZK_FORMAT_DOCX:
+        return zk__read_docx(d, data, len, name);
+    default:
+        return zk__read_html(d, data, len, name, encoding);
+    }
+}
+
+static const char *extracted_encoding(const zk__xdoc *d, int format)
+{
+    if (d->encoding != NULL)
+        return d->encoding;
+    return format == ZK_FORMAT_PDF ? "binary" : "utf-8";
+}
+
+int zk__read_report(zk__report **out, int *format_out,
+                    const char **encoding_out, const char *data, size_t len,
+                    int format, const char *encoding, const char *path)
+{
+    const char *name = path != NULL ? path : "report";
+    char *utf8 = NULL;
+    size_t utf8_len = 0;
+    zk__xdoc d;
+    int rc;
+
+    *out = NULL;
+    *encoding_out = NULL;
+    format = settle_format(format, data, len, path);
+    if (format < 0)
+        return format;
+    *format_out = format;
+    if (format == ZK_FORMAT_PLAIN || format == ZK_FORMAT_MD) {
+        rc = zk__decode(&utf8, &utf8_len, encoding_out, data, len, encoding,
+                        name);
+        if (rc == ZK_OK)
+            rc = zk__report_parse(out, utf8, utf8_len, format, base_name(path));
+        free(utf8);
+        return rc;
+    }
+    rc = extract(&d, format, data, len, encoding, name);
+    if (rc == ZK_OK) {
+        *encoding_out = extracted_encoding(&d, format);
+        rc = zk__report_parse_xdoc(out, &d, base_name(path));
+    }
+    zk__xdoc_clear(&d);
+    return rc;
+}
+
+int zk__read_text(char **out, size_t *out_len, int *format_out,
+                  const char **encoding_out, const char *data, size_t len,
+                  int format, const char *encoding, const char *path)
+{
+    const char *name = path != NULL ? path : "report";
+    zk__xdoc d;
+    size_t i, n = 0, o = 0;
+    uint32_t page = 1;
+    char *t;
+    int rc;
+
+    *out = NULL;
+    *out_len = 0;
+    *encoding_out = NULL;
+    format = settle_format(format, data, len, path);
+    if (format < 0)
+        return format;
+    *format_out = format;
+    if (format == ZK_FORMAT_PLAIN || format == ZK_FORMAT_MD)
+        return zk__decode(out, out_len, encoding_out, data, len, encoding,
+                          name);
+    rc = extract(&d, format, data, len, encoding, name);
+    if (rc != ZK_OK)
+        return rc;
+    *encoding_out = extracted_encoding(&d, format);
+    /* the text as it is, one block a line (so that a passage's line is the
+     * line here), with a form feed before the first line of each page */
+    n = d.len + d.n_pages + 1;
+    t = malloc(n);
+    if (t == NULL) {
+        zk__xdoc_clear(&d);
+        return zk__error_oom();
+    }
+    for (i = 0; i < d.n_blocks; i++) {
+        const zk__xblock *b = &d.blocks[i];
+        uint32_t p = zk__xdoc_page_of(&d, b->start);
+
+        for (; page < p; page++)
+            t[o++] = '\f';
+        memcpy(t + o, d.text + b->start, b->end - b->start);
+        o += b->end - b->start;
+        t[o++] = '\n';
+    }
+    for (; page < d.n_pages; page++)
+        t[o++] = '\f';
+    t[o] = '\0';
+    *out = t;
+    *out_len = o;
+    zk__xdoc_clear(&d);
+    return ZK_OK;
+}
+
+/* ---- public API ---------------------------------------------------------- */
+
+/* Read a whole file, refusing one larger than `max` bytes. */
+static int slurp(const char *path, char **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    size_t cap = 65536, n = 0, got;
+    char *b, *p;
+
+    *out = NULL;
+    *len = 0;
+    if (f == NULL)
+        return zk__error(errno == ENOENT ? ZK_ENOTFOUND : ZK_EIO,
+                         "%s: cannot open: %s", path, strerror(errno));
+    b = malloc(cap);
+    if (b == NULL) {
+        fclose(f);
+        return zk__error_oom();
+    }
+    while ((got = fread(b + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            p = realloc(b, cap * 2);
+            if (p == NULL) {
+                free(b);
+                fclose(f);
+                return zk__error_oom();
+            }
+            b = p;
+            cap *= 2;
+        }
+    }
+    if (ferror(f)) {
+        free(b);
+        fclose(f);
+        return zk__error(ZK_EIO, "%s: cannot read: %s", path, strerror(errno));
+    }
+    fclose(f);
+    *out = b;
+    *len = n;
+    return ZK_OK;
+}
+
+int zk_report_extract(zk_extracted **out, const zk_report_input *in)
+{
+    zk_extracted *x;
+    char *file = NULL, *text = NULL;
+    const char *data, *encoding = NULL;
+    size_t len, text_len = 0, i;
+    int rc, format = ZK_FORMAT_AUTO;
+
+    if (out != NULL)
+        *out = NULL;
+    if (out == NULL || in == NULL || in->version != ZK_REPORT_INPUT_VERSION ||
+        (in->text == NULL && in->path == NULL))
+        return zk__error(ZK_EINVAL, "zk_report_extract: bad arguments");
+    data = in->text;
+    len = in->len;
+    if (data == NULL) {
+        rc = slurp(in->path, &file, &len);
+        if (rc != ZK_OK)
+            return rc;
+        data = file;
+    }
+    rc = zk__read_text(&text, &text_len, &format, &encoding, data, len,
+                       in->format, in->encoding, in->path);
+    free(file);
+    if (rc != ZK_OK)
+        return rc;
+    x = calloc(1, sizeof(*x));
+    if (x == NULL) {
+        free(text);
+        return zk__error_oom();
+    }
+    x->text = text;
+    x->len = text_len;
+    x->format = format;
+    x->format_name = zk__format_name(format);
+    x->encoding = encoding;
+    x->pages = 0;
+    if (format == ZK_FORMAT_PDF) {
+        x->pages = 1;
+        for (i = 0; i < text_len; i++)
+            x->pages += text[i] == '\f';
+    }
+    *out = x;
+    return ZK_OK;
+}
+
+void zk_extracted_free(zk_extracted *x)
+{
+    if (x == NULL)
+        return;
+    free(x->text);
+    free(x);
+}
