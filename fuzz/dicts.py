@@ -22,6 +22,30 @@ DECODE = [b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00",
           b"\x89PNG\r\n\x1a\n", b"PK\x03\x04", b"\xd8\x3d\xde\x00"]
 
 
+PDF = [b"%PDF-1.4", b"%%EOF", b"obj", b"endobj", b"stream", b"endstream",
+       b"xref", b"trailer", b"startxref", b"/Type", b"/Page", b"/Pages",
+       b"/Catalog", b"/Font", b"/Contents", b"/Length", b"/Filter",
+       b"/FlateDecode", b"/Encrypt", b"/Outlines", b"/Title", b"BT", b"ET",
+       b"Tf", b"Td", b"TJ", b"Tj", b"<<", b">>", b"[", b"]", b" 0 R",
+       b"/ToUnicode", b"beginbfchar", b"endbfchar", b"/Info", b"/Root"]
+
+XML = """<?xml <!DOCTYPE <!ENTITY SYSTEM "file:///etc/passwd" ]> &x; <![CDATA[
+]]> <!-- --> xmlns:w= <w:document <w:body> <w:p> </w:p> <w:r> <w:t> </w:t>
+<w:pPr> <w:pStyle w:val= <w:outlineLvl <w:b/> <w:tab/> <w:br/> <w:tbl> <w:tr>
+<w:tc> <w:numPr> <w:ilvl <w:numId <w:footnoteReference <w:delText>
+<w:instrText> <w:ins> <w:txbxContent> Heading1 标题 1 word/document.xml
+word/styles.xml word/numbering.xml word/footnotes.xml docProps/core.xml
+[Content_Types].xml <dc:title> <dc:creator> <dcterms:created>""".split()
+
+HTML = """<!DOCTYPE <html> <head> <meta charset="gb2312"> <meta http-equiv=
+content="text/html; charset=gbk"> <title> </title> <body> <div class="
+id=" <p> </p> <br> <h1> <h2> <h3> <strong> <b> <table> <tr> <td> <th>
+<script> </script> <style> <nav> <footer> <header> <aside> <ul> <li> <a href=
+TRS_Editor pages_content article content nav footer &nbsp; &#20013; &amp;
+<meta name="ArticleTitle" <meta name="PubDate" <meta name="ContentSource"
+发文字号 发布日期 来源 中国政府网""".split()
+
+
 def esc(b):
     return "".join(chr(c) if 0x20 <= c < 0x7F and c not in b'"\\'
                    else "\\x%02x" % c for c in b)
@@ -39,6 +63,9 @@ def main():
     for t in ("report", "index", "seg"):
         write("%s/%s.dict" % (out, t), [r.encode() for r in REPORT])
     write(out + "/decode.dict", DECODE)
+    write(out + "/pdf.dict", PDF)
+    write(out + "/docx.dict", [x.encode() for x in XML])
+    write(out + "/html.dict", [x.encode() for x in HTML])
 
 
 if __name__ == "__main__":

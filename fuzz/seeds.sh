@@ -3,7 +3,8 @@
 #
 #   fuzz/seeds.sh SHARED_DIR OUT_DIR
 #
-# writes OUT_DIR/<target>/ for seg, decode, report, query and index: slices
+# writes OUT_DIR/<target>/ for seg, decode, report, query, index and html:
+# slices
 # of real reports from SHARED_DIR/corpus (the start and the middle of a few
 # files of every collection, cut at character boundaries), the same text in
 # GB18030, Big5 and UTF-16 for the decoder, and the queries of the oracle
@@ -17,7 +18,7 @@ out=$2
 root=$(cd "$(dirname "$0")/.." && pwd)
 slice_bytes=3000
 [ -d "$shared/corpus" ] || { echo "$0: no $shared/corpus" >&2; exit 1; }
-for t in seg decode report query index; do
+for t in seg decode report query index pdf docx html; do
     mkdir -p "$out/$t"
 done
 
@@ -81,6 +82,16 @@ for f in "${files[@]}"; do
             { printf '\0'; iconv -f UTF-8 -t UTF-16BE < "$s"; } \
                 > "$out/decode/$n-utf16be"
         fi
+        # html: the slice as a page's paragraphs (first byte: no forced
+        # encoding), and once as GB18030 with its charset declared
+        { printf '\0<html><head><title>t</title></head><body><div class="TRS_Editor"><p>'
+            sed 's/$/<\/p><p>/' "$s"; printf '</p></div></body></html>'; } \
+            > "$out/html/$n"
+        if [ "$part" = mid ]; then
+            { printf '\0<meta charset="gb2312"><h1>t</h1><p>'
+                iconv -c -f UTF-8 -t GB18030 < "$s" || true; } \
+                > "$out/html/$n-gb18030"
+        fi
         # index: format, slot, commit and query from byte 0; the query is
         # a few bytes of the text itself
         { printf "$(hex $(((md + 1) | (i % 8) << 2 | 64 | 128)) 0 \
@@ -136,6 +147,6 @@ EOF
 }
 # libFuzzer dictionaries: OUT_DIR/<target>.dict
 python3 "$root/fuzz/dicts.py" "$out"
-for t in seg decode report query index; do
+for t in seg decode report query index pdf docx html; do
     echo "$t: $(find "$out/$t" -type f | wc -l) seeds, $out/$t.dict"
 done

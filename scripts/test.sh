@@ -1,7 +1,8 @@
 #!/bin/bash
 # test.sh - the test command: install dependencies, then build and test
 # zhiku the ways CI does:
-#   1. gcc, -Werror, full ctest suite (unit, CLI, faithfulness to jieba)
+#   1. gcc, -Werror, full ctest suite (unit, CLI, faithfulness to jieba,
+#      the PDF, .docx and HTML readers on files generated from real text)
 #   2. clang, -Werror, unit, API and CLI tests; then installed into a
 #      prefix, with the example built against the installed package
 #      (pkg-config and CMake) and the Python module tested on it
@@ -72,7 +73,8 @@ step "valgrind memcheck (unit tests, then the shell suites)"
 # (api_threads on its small sample: valgrind runs one thread at a time)
 (cd build-test-gcc &&
     ZK_THREADS_SAMPLE=small \
-    ctest -L '^(unit|valgrind)$' -j "$jobs" -T memcheck --output-on-failure \
+    ctest -L '^(unit|valgrind)$' -FS zk_formats -j "$jobs" -T memcheck \
+        --output-on-failure \
         --overwrite MemoryCheckCommandOptions="--leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 --track-origins=yes" \
         > memcheck.log 2>&1) || { cat build-test-gcc/memcheck.log; exit 1; }
 grep -E "tests passed|Memory checking results|Defects" build-test-gcc/memcheck.log || true

@@ -578,7 +578,15 @@ class TestWriter(WriterTestCase):
             self.assertRaises(ValueError, w.add_report, "x.txt", "文本",
                               encoding="gb18030")
             self.assertRaises(ValueError, w.add_report, "x.txt", "文本",
-                              format="pdf")
+                              format="odt")
+            # a forced format that the bytes are not: a clear error
+            with self.assertRaises(zhiku.FormatError) as cm:
+                w.add_report("x.txt", "文本", format="pdf")
+            self.assertIn("x.txt", cm.exception.message)
+            with self.assertRaises(zhiku.FormatError) as cm:
+                w.add_report("x.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" +
+                             b"\0" * 504)
+            self.assertIn("save it as .docx", cm.exception.message)
 
     def test_userdict_mismatch(self):
         with zhiku.Writer(self.path) as w:

@@ -35,10 +35,10 @@ from ._lib import lib as _c
 
 __all__ = [
     "Error", "NotFoundError", "LockedError", "QueryError", "EncodingError",
-    "VersionError", "Index", "Results", "Hit", "Match", "Writer",
+    "VersionError", "FormatError", "Index", "Results", "Hit", "Match", "Writer",
     "FileEvent", "Segmenter", "Token", "open", "segment", "tokenize",
     "normalize", "version", "version_number", "default_index_path",
-    "library_path",
+    "library_path", "extract",
 ]
 
 #: Full path (or name) of the loaded libzhiku.
@@ -66,6 +66,7 @@ FILE_UPDATED = _lib.FILE_UPDATED
 FILE_UNCHANGED = _lib.FILE_UNCHANGED
 FILE_REMOVED = _lib.FILE_REMOVED
 FILE_FAILED = _lib.FILE_FAILED
+FILE_SKIPPED = _lib.FILE_SKIPPED
 
 # Token kinds (Token.kind).
 TOKEN_WORD = _lib.TOKEN_WORD
@@ -111,12 +112,18 @@ class VersionError(Error):
     """ZK_EVERSION: another schema, dictionary or user dictionaries."""
 
 
+class FormatError(Error):
+    """ZK_EFORMAT: a damaged file, one that is not of its format, or a
+    format zhiku does not read; the message names the file and says which."""
+
+
 _ERROR_CLASSES = {
     ENOTFOUND: NotFoundError,
     ELOCKED: LockedError,
     EQUERY: QueryError,
     EENCODING: EncodingError,
     EVERSION: VersionError,
+    EFORMAT: FormatError,
 }
 
 
@@ -514,9 +521,11 @@ class Hit:
     ``path``, ``title``, ``date`` ("YYYY[-MM[-DD]]" or ""), ``report_id``,
     ``section`` (heading trail), ``text``, ``line`` (1-based),
     ``ordinal`` (passage number in the report, from 0), ``src_start`` and
-    ``src_end`` (byte range in the decoded source), ``matches`` and
+    ``src_end`` (byte range in the decoded source; for PDF, .docx and HTML
+    in the extracted text, see :func:`extract`), ``matches`` and
     ``section_matches`` (lists of :class:`Match`), ``explain`` (str, or
-    None unless asked for).
+    None unless asked for), ``page_start`` and ``page_end`` (1-based
+    pages of a PDF passage; 0 for formats without pages).
 
     Everything is copied out of the C results when the search returns, so
     a Hit stays valid forever; :meth:`snippet` and :meth:`Index.context`
@@ -526,7 +535,7 @@ class Hit:
     __slots__ = ("rank", "score", "path", "title", "date", "report_id",
                  "section", "text", "line", "ordinal", "src_start",
                  "src_end", "matches", "section_matches", "explain",
-                 "_raw")
+                 "page_start", "page_end", "_raw")
 
     def __init__(self, h):
         self.rank = h.rank
@@ -553,6 +562,8 @@ class Hit:
         self.section_matches = _matches(h.section_matches,
                                         h.n_section_matches)
         self.explain = None if h.explain is None else _text(h.explain)
+        self.page_start = h.page_start
+        self.page_end = h.page_end
 
     @property
     def text_bytes(self):
@@ -582,6 +593,7 @@ class Hit:
         h.len = len(raw["text"])
         h.line, h.ordinal = self.line, self.ordinal
         h.src_start, h.src_end = self.src_start, self.src_end
+        h.page_start, h.page_end = self.page_start, self.page_end
         h.matches = ctypes.cast(mt, ctypes.POINTER(_lib.zk_match))
         h.n_matches = len(self.matches)
         h.section_matches = ctypes.cast(sm, ctypes.POINTER(_lib.zk_match))
@@ -798,27 +810,66 @@ def open(path, dict_path=None):  # pylint: disable=redefined-builtin
     return Index(path, dict_path)
 
 
+def extract(path, data=None, format="auto", encoding=None):
+    """The text zhiku reads from a report, without indexing it
+    (``zk_report_extract``): the file at `path`, or the bytes `data` named
+    `path`.  Returns a dict with ``text`` (str; for PDF, .docx and HTML one
+    block a line, a form feed before each new page), ``format``
+    ("text", "markdown", "pdf", "docx", "html"), ``encoding`` and
+    ``pages`` (PDF; else 0).  Raises :class:`FormatError` for a damaged
+    file or one of a format zhiku does not read.
+    """
+    # pylint: disable=redefined-builtin
+    try:
+        cformat = _FORMATS[format]
+    except KeyError:
+        raise ValueError("format must be one of %s, not %r"
+                         % (", ".join(sorted(_FORMATS)), format)) from None
+    if data is not None:
+        data = bytes(data)
+    rin = _lib.zk_report_input(
+        _lib.REPORT_INPUT_VERSION, _cpath(path), data,
+        len(data) if data is not None else 0, _cstr(encoding, "encoding"),
+        cformat, None, None, None)
+    x = ctypes.POINTER(_lib.zk_extracted)()
+    _call(_c.zk_report_extract, byref(x), byref(rin))
+    try:
+        e = x.contents
+        text = ctypes.string_at(e.text, e.len).decode("utf-8",
+                                                      "surrogateescape")
+        return {"text": text, "format": _text(e.format_name),
+                "encoding": _text(e.encoding), "pages": e.pages}
+    finally:
+        _c.zk_extracted_free(x)
+
+
 # ---------------------------------------------------------------------------
 # Writing
 # ---------------------------------------------------------------------------
 
 class FileEvent(collections.namedtuple(
-        "FileEvent", "path status bytes passages encoding error message")):
+        "FileEvent",
+        "path status bytes passages encoding error message format")):
     """What happened to one file in :meth:`Writer.update`.
 
     ``status`` is one of ``FILE_NEW``, ``FILE_UPDATED``, ``FILE_UNCHANGED``,
-    ``FILE_REMOVED``, ``FILE_FAILED``; ``encoding`` the detected or forced
-    encoding (None if not decoded); ``error`` (a ``ZK_E*`` code) and
-    ``message`` say why a file failed (0 and None otherwise).
+    ``FILE_REMOVED``, ``FILE_FAILED``, ``FILE_SKIPPED`` (a file in a folder
+    of a format zhiku does not read: passed over, not an error);
+    ``encoding`` the detected or forced encoding (None if not decoded);
+    ``error`` (a ``ZK_E*`` code) and ``message`` say why a file failed or
+    was passed over (0 and None otherwise); ``format`` the format read
+    ("text", "markdown", "pdf", "docx", "html"; None if not read).
     """
     __slots__ = ()
 
 
 _FORMATS = {"auto": _lib.FORMAT_AUTO, "plain": _lib.FORMAT_PLAIN,
-            "md": _lib.FORMAT_MD}
+            "md": _lib.FORMAT_MD, "pdf": _lib.FORMAT_PDF,
+            "docx": _lib.FORMAT_DOCX, "html": _lib.FORMAT_HTML}
 _COMPACT = {None: 0, True: 1, False: -1}
 _STATS = ("files", "done", "n_new", "n_updated", "n_unchanged", "n_removed",
-          "n_failed", "bytes_total", "bytes_done", "passages", "seconds")
+          "n_failed", "bytes_total", "bytes_done", "passages", "seconds",
+          "n_skipped")
 
 
 def _stats_dict(st):
@@ -882,8 +933,9 @@ class Writer(_Handle):
 
         `path` is its identity (any unique name), `text` str (passed as
         UTF-8) or bytes (raw, decoded by the library: `encoding` forces an
-        encoding, None detects).  `format`: ``"auto"`` (by the name's
-        extension), ``"plain"`` or ``"md"``.  `title`, `date`
+        encoding, None detects).  `format`: ``"auto"`` (by the content,
+        then the name's extension), ``"plain"``, ``"md"``, ``"pdf"``,
+        ``"docx"`` or ``"html"``.  `title`, `date`
         ("YYYY[-MM[-DD]]") and `author` override the metadata found in the
         text.  Replaces a report of the same `path`.  Returns the number of
         passages; raises :class:`EncodingError` if the bytes cannot be
@@ -893,8 +945,9 @@ class Writer(_Handle):
         try:
             cformat = _FORMATS[format]
         except KeyError:
-            raise ValueError("format must be 'auto', 'plain' or 'md', not %r"
-                             % (format,)) from None
+            raise ValueError("format must be one of %s, not %r"
+                             % (", ".join(sorted(_FORMATS)), format)) \
+                from None
         if isinstance(text, str):
             if encoding is not None:
                 raise ValueError("encoding applies to bytes, not str text")
@@ -924,8 +977,9 @@ class Writer(_Handle):
         """Bring the index up to date with files and folders
         (``zk_index_update``), committing as it goes.
 
-        `paths`: one path or a list of them (folders recursively: .md,
-        .markdown, .txt).  `prune`: remove reports whose files are gone;
+        `paths`: one path or a list of them (folders recursively: .txt,
+        .md, .pdf, .docx, .html and files whose content is one of these;
+        other files are passed over and reported as ``FILE_SKIPPED``).  `prune`: remove reports whose files are gone;
         `threads`: worker threads (0: one per core); `encoding`: force one;
         `batch_bytes`: commit after this much input (0: 2 MiB); `compact`:
         None (when the run wrote much), True (always) or False (never).
@@ -958,7 +1012,8 @@ class Writer(_Handle):
                     e = ev.contents
                     event = FileEvent(_opt_text(e.path), e.status, e.bytes,
                                       e.passages, _opt_text(e.encoding),
-                                      e.error, _opt_text(e.message))
+                                      e.error, _opt_text(e.message),
+                                      _opt_text(e.format))
                 return 1 if progress(event, _stats_dict(stats.contents)) \
                     else 0
             except BaseException as exc:  # stop the update, re-raise below

@@ -145,12 +145,16 @@ UPDATE_OPTIONS_VERSION = 1
 FORMAT_AUTO = -1
 FORMAT_PLAIN = 0
 FORMAT_MD = 1
+FORMAT_PDF = 2
+FORMAT_DOCX = 3
+FORMAT_HTML = 4
 
 FILE_NEW = 0
 FILE_UPDATED = 1
 FILE_UNCHANGED = 2
 FILE_REMOVED = 3
 FILE_FAILED = 4
+FILE_SKIPPED = 5
 
 
 class zk_index_options(Structure):
@@ -185,7 +189,8 @@ class zk_update_stats(Structure):
                 ("bytes_total", c_uint64),
                 ("bytes_done", c_uint64),
                 ("passages", c_uint64),
-                ("seconds", c_double)]
+                ("seconds", c_double),
+                ("n_skipped", c_size_t)]
 
 
 class zk_file_event(Structure):
@@ -195,11 +200,21 @@ class zk_file_event(Structure):
                 ("passages", c_size_t),
                 ("encoding", c_char_p),
                 ("error", c_int),
-                ("message", c_char_p)]
+                ("message", c_char_p),
+                ("format", c_char_p)]
 
 
 zk_progress_cb = CFUNCTYPE(c_int, POINTER(zk_file_event),
                            POINTER(zk_update_stats), c_void_p)
+
+
+class zk_extracted(Structure):
+    _fields_ = [("text", c_void_p),  # char *, `len` bytes + NUL
+                ("len", c_size_t),
+                ("format", c_int),
+                ("format_name", c_char_p),
+                ("encoding", c_char_p),
+                ("pages", c_uint)]
 
 
 class zk_update_options(Structure):
@@ -257,7 +272,9 @@ class zk_hit(Structure):
                 ("n_matches", c_size_t),
                 ("section_matches", POINTER(zk_match)),
                 ("n_section_matches", c_size_t),
-                ("explain", c_char_p)]
+                ("explain", c_char_p),
+                ("page_start", c_uint),
+                ("page_end", c_uint)]
 
 
 class zk_search_options(Structure):
@@ -319,6 +336,9 @@ _PROTOTYPES = {
                                 POINTER(zk_update_options),
                                 POINTER(zk_update_stats)]),
     "zk_index_compact": (c_int, [c_void_p]),
+    "zk_report_extract": (c_int, [POINTER(POINTER(zk_extracted)),
+                                  POINTER(zk_report_input)]),
+    "zk_extracted_free": (None, [POINTER(zk_extracted)]),
     "zk_index_info_get": (c_int, [POINTER(zk_index_info), c_void_p]),
     # search.h
     "zk_searcher_open": (c_int, [POINTER(c_void_p), c_char_p, c_char_p]),

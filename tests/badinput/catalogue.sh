@@ -565,6 +565,13 @@ run_case() { # name exit new failed outcome detail terms
         ignored)
             check "nothing said about it" 0 "$(grep -acF "$(shown "$case_file")" "$err")"
             ;;
+        passedover)
+            check "summary names it with the reason ($detail)" 1 \
+                "$(cat "$out" "$err" | grep -aF "$(shown "$case_file"): " |
+                    grep -acF -- "$detail")"
+            check "summary counts it" 1 \
+                "$(grep -acE 'passed over [0-9]+ files? of formats zhiku does not read' "$out")"
+            ;;
     esac
     if declare -F "check_$name" > /dev/null; then "check_$name"; fi
     # a bounded index: at most 30 times the batch, plus 16 MB
