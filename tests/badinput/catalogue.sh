@@ -177,6 +177,32 @@ setup_png-named() {
     make_png "$case_file"
     case_args=("$case_file")
 }
+# PDF, .docx and HTML cases: made by the readers' bad-input generators
+# (tests/formats/bad_*.py), once per run
+badfmt() { # FORMAT FILE: the generated bad file's path
+    [ -d "$work/badfmt/$1" ] ||
+        "$py" "$here/../formats/bad_$1.py" "$work/badfmt/$1" > /dev/null
+    printf '%s' "$work/badfmt/$1/$2"
+}
+setup_pdf-encrypted() { case_file=$1/加密.pdf; cp "$(badfmt pdf encrypted.pdf)" "$case_file"; }
+setup_pdf-truncated() { case_file=$1/truncated.pdf; cp "$(badfmt pdf truncated.pdf)" "$case_file"; }
+setup_pdf-scan() { case_file=$1/scan.pdf; cp "$(badfmt pdf scan.pdf)" "$case_file"; }
+setup_pdf-not-pdf() { case_file=$1/notpdf.pdf; cp "$(badfmt pdf notpdf.pdf)" "$case_file"; }
+setup_docx-corrupt-zip() { case_file=$1/corrupt.docx; cp "$(badfmt docx corrupt.docx)" "$case_file"; }
+setup_docx-zip-bomb() { case_file=$1/bomb.docx; cp "$(badfmt docx bomb.docx)" "$case_file"; }
+setup_docx-zip-entries() { case_file=$1/entries.docx; cp "$(badfmt docx many-entries.docx)" "$case_file"; }
+setup_docx-xxe() { case_file=$1/xxe.docx; cp "$(badfmt docx xxe.docx)" "$case_file"; }
+setup_docx-billion-laughs() { case_file=$1/laughs.docx; cp "$(badfmt docx laughs.docx)" "$case_file"; }
+setup_docx-really-xlsx() { case_file=$1/表格.docx; cp "$(badfmt docx xlsx-as-docx.docx)" "$case_file"; }
+setup_doc-legacy-in-folder() { case_file=$1/旧稿.doc; cp "$(badfmt docx legacy.doc)" "$case_file"; }
+setup_doc-legacy-named() {
+    mkdir -p "$1.named"
+    case_file=$1.named/旧稿.doc
+    cp "$(badfmt docx legacy.doc)" "$case_file"
+    case_args=("$case_file")
+}
+setup_html-bad-charset() { case_file=$1/bad-charset.html; cp "$(badfmt html bad-charset.html)" "$case_file"; }
+setup_html-deep() { case_file=$1/deep.html; cp "$(badfmt html deep.html)" "$case_file"; }
 setup_png-in-folder() { case_file=$1/picture.png; make_png "$case_file"; }
 setup_jpeg-as-md() { case_file=$1/photo.md; make_jpeg "$case_file"; }
 setup_elf-as-txt() { case_file=$1/program.txt; cp /bin/true "$case_file"; }
