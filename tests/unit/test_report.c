@@ -181,8 +181,7 @@ static int any_contains(const zk__report *r, const char *part)
 
 static void test_seed(void **state)
 {
-    parsed p =
-        parse_file(SEED, ZK_FORMAT_MD, "bz25yb108-city-quality-ip.md");
+    parsed p = parse_file(SEED, ZK_FORMAT_MD, "bz25yb108-city-quality-ip.md");
     const zk__passage *g;
     (void)state;
 
@@ -317,7 +316,8 @@ static void test_provincial(void **state)
 
 static void test_more_corpus(void **state)
 {
-    parsed p = parse_file(STATE, ZK_FORMAT_PLAIN, "2018-11-19-专利代理条例.txt");
+    parsed p =
+        parse_file(STATE, ZK_FORMAT_PLAIN, "2018-11-19-专利代理条例.txt");
     const zk__passage *g;
     (void)state;
 
@@ -458,8 +458,8 @@ static void test_empty(void **state)
         zk__report_free(r);
     }
     /* in Markdown a comment is no text either */
-    assert_int_equal(
-        zk__report_parse(&r, "<!-- -->\n", 9, ZK_FORMAT_MD, NULL), ZK_OK);
+    assert_int_equal(zk__report_parse(&r, "<!-- -->\n", 9, ZK_FORMAT_MD, NULL),
+                     ZK_OK);
     assert_int_equal(r->n_passages, 0);
     zk__report_free(r);
     zk__report_free(NULL);
