@@ -1,6 +1,8 @@
-/* error.c - thread-local last error and static code descriptions */
+/* error.c - thread-local last error, static code descriptions, and the
+ * growable byte string (zk__buf) the modules share */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "zhiku/error.h"
@@ -84,4 +86,25 @@ const char *zk_version(void)
 int zk_version_number(void)
 {
     return ZK_VERSION_NUMBER;
+}
+
+int zk__buf_add(zk__buf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        char *p;
+
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        p = realloc(b->p, cap);
+        if (p == NULL)
+            return zk__error_oom();
+        b->p = p;
+        b->cap = cap;
+    }
+    if (n > 0)
+        memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+    return ZK_OK;
 }

@@ -59,33 +59,11 @@
 
 /* ---- small strings ------------------------------------------------------- */
 
-typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-} sbuf;
-
-static int sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        char *p;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        p = realloc(b->p, cap);
-        if (p == NULL)
-            return zk__error_oom();
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-    return ZK_OK;
-}
+typedef zk__buf sbuf;
 
 static int sb_str(sbuf *b, const char *s)
 {
-    return sb_add(b, s, strlen(s));
+    return zk__buf_add(b, s, strlen(s));
 }
 
 /* Append "key=value\n" with \n and \\ in the value escaped. */
@@ -97,16 +75,16 @@ static int sb_field(sbuf *b, const char *key, const char *val)
         return ZK_OK;
     rc = sb_str(b, key);
     if (rc == ZK_OK)
-        rc = sb_add(b, "=", 1);
+        rc = zk__buf_add(b, "=", 1);
     for (; rc == ZK_OK && *val; val++) {
         if (*val == '\n')
-            rc = sb_add(b, "\\n", 2);
+            rc = zk__buf_add(b, "\\n", 2);
         else if (*val == '\\')
-            rc = sb_add(b, "\\\\", 2);
+            rc = zk__buf_add(b, "\\\\", 2);
         else if (*val != '\r')
-            rc = sb_add(b, val, 1);
+            rc = zk__buf_add(b, val, 1);
     }
-    return rc == ZK_OK ? sb_add(b, "\n", 1) : rc;
+    return rc == ZK_OK ? zk__buf_add(b, "\n", 1) : rc;
 }
 
 static char *xstrdup(const char *s)
@@ -493,7 +471,7 @@ static int prefixed_cb(const zk_token *t, void *payload)
     b->term.n = 0;
     b->rc = sb_str(&b->term, b->prefix);
     if (b->rc == ZK_OK)
-        b->rc = sb_add(&b->term, t->text, t->len);
+        b->rc = zk__buf_add(&b->term, t->text, t->len);
     if (b->rc == ZK_OK)
         b->rc = zk__xdoc_term(b->doc, b->term.p, b->term.n, 1);
     return b->rc != ZK_OK;
@@ -668,13 +646,13 @@ static int build_passage(builder *b, const job *j, const zk__report *rep,
                  p->end, (unsigned)p->page_start, (unsigned)p->page_end);
         rc = sb_str(data, head);
         if (rc == ZK_OK)
-            rc = sb_add(data, p->trail, tlen);
+            rc = zk__buf_add(data, p->trail, tlen);
         if (rc == ZK_OK && cut)
             rc = sb_str(data, "\xe2\x80\xa6"); /* … */
         if (rc == ZK_OK)
-            rc = sb_add(data, "\n", 1);
+            rc = zk__buf_add(data, "\n", 1);
         if (rc == ZK_OK)
-            rc = sb_add(data, p->text, p->text_len);
+            rc = zk__buf_add(data, p->text, p->text_len);
         if (rc == ZK_OK)
             rc = zk__xdoc_data(b->doc, data->p, data->n);
     }
@@ -2242,7 +2220,7 @@ static int patch_record(sbuf *out, const char *data, size_t len, const job *j)
                      (long long)j->mtime_ns);
             rc = sb_str(out, num);
         } else {
-            rc = sb_add(out, line, n);
+            rc = zk__buf_add(out, line, n);
         }
         i += n;
     }

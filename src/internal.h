@@ -100,6 +100,16 @@ static inline size_t zk__utf8_encode(uint32_t cp, char *out)
     return 4;
 }
 
+/* A growable byte string, NUL-terminated once anything was added.
+ * Zero-initialise; free(b.p) when done. */
+typedef struct zk__buf {
+    char *p;
+    size_t n, cap;
+} zk__buf;
+
+/* Append s[0..n) to b: ZK_OK, or ZK_ENOMEM (b unchanged). */
+int zk__buf_add(zk__buf *b, const char *s, size_t n);
+
 /* Is `s` valid UTF-8? */
 int zk__utf8_valid(const char *s, size_t n);
 

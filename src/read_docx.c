@@ -61,37 +61,17 @@
 /* Growing byte buffer                                                 */
 /* ------------------------------------------------------------------ */
 
-typedef struct buf {
-    char *p;
-    size_t n, cap;
-} buf;
-
 /* Append s[0..n); ZK_OK, ZK_ENOMEM or ZK_EFORMAT beyond ZK_X_MAX_TEXT. */
-static int buf_add(buf *b, const char *s, size_t n)
+static int buf_add(zk__buf *b, const char *s, size_t n)
 {
     if (n > ZK_X_MAX_TEXT || b->n + n > ZK_X_MAX_TEXT)
         return zk__error(ZK_EFORMAT, "more than %u MB of text",
                          (unsigned)(ZK_X_MAX_TEXT >> 20));
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        char *p;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        p = realloc(b->p, cap);
-        if (p == NULL)
-            return zk__error_oom();
-        b->p = p;
-        b->cap = cap;
-    }
-    if (n > 0)
-        memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-    return ZK_OK;
+    return zk__buf_add(b, s, n);
 }
 
 /* Append a NUL-terminated string. */
-static int buf_str(buf *b, const char *s)
+static int buf_str(zk__buf *b, const char *s)
 {
     return buf_add(b, s, strlen(s));
 }
@@ -176,7 +156,7 @@ typedef struct ctx {
     int xml_line;
 
     /* scratch */
-    buf para, cell, row, table;
+    zk__buf para, cell, row, table;
     int notes_heading; /* the "注释"/"尾注" heading was written */
     int rc;            /* first error of a callback */
 } ctx;
@@ -960,7 +940,7 @@ static uint32_t last_cp(const char *s, size_t n)
 
 /* Render the number of a paragraph in list (num_id, ilvl) into b, counting
  * it; nothing for bullets and unknown lists. */
-static int number_text(ctx *c, int num_id, int ilvl, buf *b)
+static int number_text(ctx *c, int num_id, int ilvl, zk__buf *b)
 {
     num key, *m;
     abstract akey, *a;
@@ -1052,7 +1032,7 @@ static int all_blank(const char *s, size_t n)
 }
 
 /* Text s[0..n) was added at b->n - n under the current run. */
-static void lead_note(lead_state *ls, const buf *b, const char *s, size_t n)
+static void lead_note(lead_state *ls, const zk__buf *b, const char *s, size_t n)
 {
     if (ls == NULL || all_blank(s, n))
         return;
@@ -1073,7 +1053,7 @@ static void lead_note(lead_state *ls, const buf *b, const char *s, size_t n)
 }
 
 /* Add text, noting it for the lead. */
-static int add_text(buf *b, lead_state *ls, const char *s, size_t n)
+static int add_text(zk__buf *b, lead_state *ls, const char *s, size_t n)
 {
     int rc = buf_add(b, s, n);
     if (rc == ZK_OK)
@@ -1133,7 +1113,7 @@ static int skip_elem(const xmlNode *n)
 }
 
 /* Append the text directly inside element `t` (w:t). */
-static int text_of(buf *b, lead_state *ls, const xmlNode *t)
+static int text_of(zk__buf *b, lead_state *ls, const xmlNode *t)
 {
     const xmlNode *k;
     int rc;
@@ -1151,7 +1131,7 @@ static int text_of(buf *b, lead_state *ls, const xmlNode *t)
 
 /* Add a separator between paragraphs collected into one text: a space
  * unless the text is empty or ends in one. */
-static int add_sep(buf *b, char sep)
+static int add_sep(zk__buf *b, char sep)
 {
     if (b->n == 0 || b->p[b->n - 1] == ' ' || b->p[b->n - 1] == BRK)
         return ZK_OK;
@@ -1165,7 +1145,7 @@ static int add_sep(buf *b, char sep)
  * taken - text boxes, nested paragraphs (joined by a space) and tables.
  * Walks with parent pointers: no recursion.
  */
-static int collect(const ctx *c, const xmlNode *root, buf *b, int all,
+static int collect(const ctx *c, const xmlNode *root, zk__buf *b, int all,
                    lead_state *ls, int *txbx)
 {
     const xmlNode *n = root->children;
@@ -1279,7 +1259,7 @@ static int do_para(ctx *c, const xmlNode *p, int nest)
     lead_state ls;
     int level, num_id = -1, ilvl = 0, txbx = 0, rc;
     size_t lead, len;
-    buf *b = &c->para;
+    zk__buf *b = &c->para;
 
     b->n = 0;
     memset(&ls, 0, sizeof(ls));
@@ -1359,7 +1339,7 @@ static int do_para(ctx *c, const xmlNode *p, int nest)
 }
 
 /* Trim ASCII and common Unicode blanks at both ends of b in place. */
-static void trim(buf *b)
+static void trim(zk__buf *b)
 {
     size_t a = 0, e = b->n;
 
@@ -1540,7 +1520,7 @@ static int on_core(ctx *c, xmlNode *n)
 {
     const char *ln = (const char *)n->name;
     const xmlNode *k;
-    buf *b = &c->cell;
+    zk__buf *b = &c->cell;
     int rc = ZK_OK;
 
     if (n->type != XML_ELEMENT_NODE)

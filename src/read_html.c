@@ -74,33 +74,6 @@
 /* Small string helpers                                                */
 /* ------------------------------------------------------------------ */
 
-/* A growable byte buffer. */
-typedef struct buf {
-    char *s;
-    size_t len, cap;
-} buf;
-
-/* Append n bytes; ZK_OK or ZK_ENOMEM. */
-static int buf_add(buf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        char *p;
-
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        p = realloc(b->s, cap);
-        if (p == NULL)
-            return zk__error_oom();
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-    return ZK_OK;
-}
-
 /* ASCII lower case, independent of the locale. */
 static int lower(int c)
 {
@@ -800,7 +773,7 @@ static int walk(xmlNode *root, enter_fn enter, leave_fn leave, void *st)
 
 /* A line of reading text being collected. */
 typedef struct line {
-    buf b;
+    zk__buf b;
     int ws;        /* whitespace pending */
     int nl;        /* the pending whitespace held a line break */
     uint32_t last; /* last character added, 0 at the start */
@@ -825,7 +798,7 @@ static int line_add(line *l, const char *s, size_t n)
             continue;
         }
         if (l->ws && l->last != 0 && !(l->nl && is_cjk(l->last) && is_cjk(c)))
-            if ((rc = buf_add(&l->b, " ", 1)) != ZK_OK)
+            if ((rc = zk__buf_add(&l->b, " ", 1)) != ZK_OK)
                 return rc;
         l->ws = l->nl = 0;
         /* copy the run up to the next whitespace at once */
@@ -838,7 +811,7 @@ static int line_add(line *l, const char *s, size_t n)
             l->last = c2;
             run += k;
         }
-        if ((rc = buf_add(&l->b, s + i, run - i)) != ZK_OK)
+        if ((rc = zk__buf_add(&l->b, s + i, run - i)) != ZK_OK)
             return rc;
         i = run;
     }
@@ -853,9 +826,9 @@ static void line_space(line *l)
 
 static void line_reset(line *l)
 {
-    l->b.len = 0;
-    if (l->b.s)
-        l->b.s[0] = '\0';
+    l->b.n = 0;
+    if (l->b.p)
+        l->b.p[0] = '\0';
     l->ws = l->nl = 0;
     l->last = 0;
 }
@@ -1067,8 +1040,8 @@ static int scan_docno(scan *s, xmlNode *t)
         return rc;
     /* inline value: skip a colon */
     {
-        const char *v = l->b.s ? l->b.s : "";
-        size_t n = l->b.len, e;
+        const char *v = l->b.p ? l->b.p : "";
+        size_t n = l->b.n, e;
 
         if (n >= 3 && memcmp(v, "\xef\xbc\x9a", 3) == 0) /* ： */
             v += 3, n -= 3;
@@ -1097,8 +1070,8 @@ static int scan_docno(scan *s, xmlNode *t)
     line_reset(l);
     if ((rc = gather_text(l, nx)) != ZK_OK)
         return rc;
-    if (docno_ok(l->b.s, l->b.len))
-        return zk__xdoc_prop(&s->docno, l->b.s, l->b.len);
+    if (docno_ok(l->b.p, l->b.n))
+        return zk__xdoc_prop(&s->docno, l->b.p, l->b.n);
     return ZK_OK;
 }
 
@@ -1288,7 +1261,7 @@ typedef struct emit {
     size_t lead;      /* bytes of the finished lead, 0 if none */
     int pre;          /* open <pre> elements */
     line cell;        /* scratch for table cells */
-    buf rows;         /* scratch for a table's rows */
+    zk__buf rows;     /* scratch for a table's rows */
 } emit;
 
 /* End the paragraph (or heading) being collected. */
@@ -1297,13 +1270,13 @@ static int flush(emit *m)
     line *l = &m->para;
     int rc = ZK_OK;
 
-    if (l->b.len > 0) {
+    if (l->b.n > 0) {
         if (m->heading != NULL)
             rc = zk__xdoc_block(m->d, ZK_XB_HEADING, head_level(m->heading),
-                                l->b.s, l->b.len, 0);
+                                l->b.p, l->b.n, 0);
         else
-            rc = zk__xdoc_block(m->d, ZK_XB_PARA, 0, l->b.s, l->b.len,
-                                m->lead < l->b.len ? m->lead : 0);
+            rc = zk__xdoc_block(m->d, ZK_XB_PARA, 0, l->b.p, l->b.n,
+                                m->lead < l->b.n ? m->lead : 0);
     }
     line_reset(l);
     m->lead = 0;
@@ -1350,11 +1323,11 @@ static int layout_table(xmlNode *t)
 static int emit_table(emit *m, xmlNode *t)
 {
     xmlNode *n = t;
-    buf *r = &m->rows;
+    zk__buf *r = &m->rows;
     size_t row_keep = 0, ncell = 0;
     int in_row = 0, rc;
 
-    r->len = 0;
+    r->n = 0;
     while (n != NULL) {
         int f = n->type == XML_ELEMENT_NODE ? tag_flags(n) : 0;
 
@@ -1363,11 +1336,11 @@ static int emit_table(emit *m, xmlNode *t)
         if ((f & T_ROW) || ((f & T_CELL) && !in_row)) {
             /* a new row: drop the last one's trailing empty cells */
             if (in_row)
-                r->len = row_keep;
-            if (r->len > 0 && r->s[r->len - 1] != '\n' &&
-                (rc = buf_add(r, "\n", 1)) != ZK_OK)
+                r->n = row_keep;
+            if (r->n > 0 && r->p[r->n - 1] != '\n' &&
+                (rc = zk__buf_add(r, "\n", 1)) != ZK_OK)
                 return rc;
-            row_keep = r->len;
+            row_keep = r->n;
             ncell = 0;
             in_row = 1;
         }
@@ -1375,12 +1348,12 @@ static int emit_table(emit *m, xmlNode *t)
             line_reset(&m->cell);
             if ((rc = gather_text(&m->cell, n)) != ZK_OK)
                 return rc;
-            if (ncell++ > 0 && (rc = buf_add(r, " | ", 3)) != ZK_OK)
+            if (ncell++ > 0 && (rc = zk__buf_add(r, " | ", 3)) != ZK_OK)
                 return rc;
-            if (m->cell.b.len > 0) {
-                if ((rc = buf_add(r, m->cell.b.s, m->cell.b.len)) != ZK_OK)
+            if (m->cell.b.n > 0) {
+                if ((rc = zk__buf_add(r, m->cell.b.p, m->cell.b.n)) != ZK_OK)
                     return rc;
-                row_keep = r->len;
+                row_keep = r->n;
             }
         }
         if (n->type == XML_ELEMENT_NODE && !(f & (T_SKIP | T_CELL)) &&
@@ -1395,12 +1368,12 @@ static int emit_table(emit *m, xmlNode *t)
         n = n->next;
     }
     if (in_row)
-        r->len = row_keep;
-    while (r->len > 0 && r->s[r->len - 1] == '\n')
-        r->len--;
-    if (r->len == 0)
+        r->n = row_keep;
+    while (r->n > 0 && r->p[r->n - 1] == '\n')
+        r->n--;
+    if (r->n == 0)
         return ZK_OK;
-    return zk__xdoc_block(m->d, ZK_XB_TABLE, 0, r->s, r->len, 0);
+    return zk__xdoc_block(m->d, ZK_XB_TABLE, 0, r->p, r->n, 0);
 }
 
 static int emit_enter(void *st, xmlNode *n)
@@ -1462,7 +1435,7 @@ static int emit_enter(void *st, xmlNode *n)
         return 1;
     }
     if (is_bold(n, f)) {
-        if (m->bold == 0 && m->para.b.len == 0 && m->lead == 0)
+        if (m->bold == 0 && m->para.b.n == 0 && m->lead == 0)
             m->lead_open = 1;
         m->bold++;
     }
@@ -1497,7 +1470,7 @@ static int emit_leave(void *st, xmlNode *n)
     if (is_bold(n, f) && m->bold > 0) {
         m->bold--;
         if (m->bold == 0 && m->lead_open) {
-            m->lead = m->para.b.len;
+            m->lead = m->para.b.n;
             m->lead_open = 0;
         }
     }
@@ -1661,30 +1634,30 @@ static int set_title(scan *s, xmlNode *content)
         line_reset(l);
         if ((rc = gather_text(l, above)) != ZK_OK)
             return rc;
-        if (l->b.len > 0 && l->b.len < 600)
-            return zk__xdoc_prop(&s->d->title, l->b.s, l->b.len);
+        if (l->b.n > 0 && l->b.n < 600)
+            return zk__xdoc_prop(&s->d->title, l->b.p, l->b.n);
     }
     if (s->meta_title != NULL) {
         line_reset(l);
         if ((rc = line_add(l, s->meta_title, strlen(s->meta_title))) != ZK_OK)
             return rc;
-        if (l->b.len > 0)
-            return zk__xdoc_prop(&s->d->title, l->b.s, l->b.len);
+        if (l->b.n > 0)
+            return zk__xdoc_prop(&s->d->title, l->b.p, l->b.n);
     }
     if (in != NULL) {
         line_reset(l);
         if ((rc = gather_text(l, in)) != ZK_OK)
             return rc;
-        if (l->b.len > 0 && l->b.len < 600)
-            return zk__xdoc_prop(&s->d->title, l->b.s, l->b.len);
+        if (l->b.n > 0 && l->b.n < 600)
+            return zk__xdoc_prop(&s->d->title, l->b.p, l->b.n);
     }
     if (s->title != NULL) {
         line_reset(l);
         if ((rc = gather_text(l, s->title)) != ZK_OK)
             return rc;
-        if (l->b.len > 0)
-            return zk__xdoc_prop(&s->d->title, l->b.s,
-                                 strip_site(l->b.s, l->b.len));
+        if (l->b.n > 0)
+            return zk__xdoc_prop(&s->d->title, l->b.p,
+                                 strip_site(l->b.p, l->b.n));
     }
     return ZK_OK;
 }
@@ -1720,7 +1693,7 @@ static void scan_free(scan *s)
     size_t i;
 
     free(s->info);
-    free(s->tmp.b.s);
+    free(s->tmp.b.p);
     free(s->meta_title);
     free(s->meta_author);
     free(s->docno);
@@ -1765,9 +1738,9 @@ static int read_tree(zk__xdoc *d, xmlDocPtr doc)
     rc = walk(content, emit_enter, emit_leave, &m);
     if (rc == ZK_OK)
         rc = flush(&m);
-    free(m.para.b.s);
-    free(m.cell.b.s);
-    free(m.rows.s);
+    free(m.para.b.p);
+    free(m.cell.b.p);
+    free(m.rows.p);
     if (rc == ZK_OK)
         rc = set_title(&s, content);
     if (rc == ZK_OK)
