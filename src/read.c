@@ -1,18 +1,23 @@
 /* read.c - which format a report is in, and the reader that reads it
  *
- * The content decides before the name: a report saved from a browser as
- * "通知.txt" that is really HTML, or a PDF named ".doc", is read as what it
- * is. Text formats (plain text, Markdown) are decoded (decode.c) and parsed
- * (report.c) as they always were; PDF, Word .docx and HTML go through
- * their reader (read_pdf.c, read_docx.c, read_html.c: extract.h), whose
- * blocks report.c then cuts into passages the same way.
+ * The content decides before the name: a PDF saved as "通知.txt" or a
+ * .docx without its extension is read as what it is (HTML markup decides
+ * only for names that are not .txt or .md, which may quote markup). Text
+ * formats (plain text, Markdown) are decoded (decode.c) and parsed (report.c)
+ * as they always were; PDF, Word .docx and HTML go through their reader
+ * (read_pdf.c, read_docx.c, read_html.c: extract.h), whose blocks report.c then
+ * cuts into passages the same way.
  */
 #define _GNU_SOURCE /* memmem */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "decode.h"
 #include "extract.h"
@@ -332,48 +337,116 @@ int zk__read_text(char **out, size_t *out_len, int *format_out,
     return ZK_OK;
 }
 
-/* ---- public API ---------------------------------------------------------- */
+/* ---- reading a file -------------------------------------------------- */
 
-/* Read a whole file, refusing one larger than `max` bytes. */
-static int slurp(const char *path, char **out, size_t *len)
+#define READ_TRIES 5 /* reads of a file that keeps changing under us */
+
+static int64_t mtime_of(const struct stat *st)
 {
-    FILE *f = fopen(path, "rb");
-    size_t cap = 65536, n = 0, got;
-    char *b, *p;
+    return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+/* Does the file at `fd` still hold exactly buf[0, n)? Reading it a second
+ * time catches a rewrite in place during the first read, which the
+ * modification time may not show (it ticks in jiffies, and a rewrite of
+ * the same length keeps the size): cheap next to indexing the text. */
+static int same_again(int fd, const char *buf, size_t n)
+{
+    char chunk[65536];
+    size_t off = 0;
+    ssize_t got;
+
+    for (;;) {
+        got = pread(fd, chunk, sizeof(chunk), (off_t)off);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return got == 0 && off == n;
+        if ((size_t)got > n - off || memcmp(chunk, buf + off, (size_t)got))
+            return 0;
+        off += (size_t)got;
+    }
+}
+
+/* Read one snapshot of the file at `fd`: 1 if it is consistent (the size
+ * and modification time did not change while reading, and the read ended
+ * at that size), 0 if the file changed under us, or an error code. */
+static int read_once(int fd, const char *path, char **out, size_t *len,
+                     int64_t *mtime_ns)
+{
+    struct stat a, b;
+    char *buf;
+    size_t n = 0;
+    ssize_t got;
+
+    if (fstat(fd, &a) != 0)
+        return zk__error(ZK_EIO, "%s: cannot stat: %s", path, strerror(errno));
+    if (!S_ISREG(a.st_mode))
+        return zk__error(ZK_EINVAL, "%s: not a regular file", path);
+    buf = malloc((size_t)a.st_size + 1);
+    if (buf == NULL)
+        return zk__error_oom();
+    for (;;) {
+        /* one byte more than the size: a file that grew is noticed */
+        got = pread(fd, buf + n, (size_t)a.st_size + 1 - n, (off_t)n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            int e = errno;
+            free(buf);
+            return zk__error(ZK_EIO, "%s: read error at byte %zu: %s", path, n,
+                             strerror(e));
+        }
+        if (got == 0 || (n += (size_t)got) > (size_t)a.st_size)
+            break;
+    }
+    if (n != (size_t)a.st_size || !same_again(fd, buf, n) ||
+        fstat(fd, &b) != 0 || b.st_size != a.st_size ||
+        mtime_of(&b) != mtime_of(&a) || b.st_ctim.tv_sec != a.st_ctim.tv_sec ||
+        b.st_ctim.tv_nsec != a.st_ctim.tv_nsec) {
+        free(buf);
+        return 0;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    *mtime_ns = mtime_of(&a);
+    return 1;
+}
+
+/* Read a whole file as it is at one moment. A file rewritten in place
+ * while it is read (the size or time changed, or a second reading differs)
+ * is read again, so what gets indexed is the file as it was at one moment,
+ * never a mix of two versions; one replaced by a rename or deleted is read
+ * whole through the open descriptor. `mtime_ns` is the time of the version
+ * read. */
+int zk__read_file(const char *path, char **out, size_t *len, int64_t *mtime_ns)
+{
+    int fd, rc = 0, tries;
 
     *out = NULL;
-    *len = 0;
-    if (f == NULL)
+    /* O_NONBLOCK: a FIFO put in the file's place must not hang the run */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
         return zk__error(errno == ENOENT ? ZK_ENOTFOUND : ZK_EIO,
                          "%s: cannot open: %s", path, strerror(errno));
-    b = malloc(cap);
-    if (b == NULL) {
-        fclose(f);
-        return zk__error_oom();
-    }
-    while ((got = fread(b + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            p = realloc(b, cap * 2);
-            if (p == NULL) {
-                free(b);
-                fclose(f);
-                return zk__error_oom();
-            }
-            b = p;
-            cap *= 2;
+    for (tries = 0; tries < READ_TRIES && rc == 0; tries++) {
+        if (tries > 0) {
+            struct timespec ts = {0, 20000000L * tries};
+            nanosleep(&ts, NULL); /* let the writer finish */
         }
+        rc = read_once(fd, path, out, len, mtime_ns);
     }
-    if (ferror(f)) {
-        free(b);
-        fclose(f);
-        return zk__error(ZK_EIO, "%s: cannot read: %s", path, strerror(errno));
-    }
-    fclose(f);
-    *out = b;
-    *len = n;
-    return ZK_OK;
+    close(fd);
+    if (rc == 0)
+        return zk__error(ZK_EIO,
+                         "%s: changed while being read (%d tries): left as "
+                         "it was for the next run",
+                         path, READ_TRIES);
+    return rc == 1 ? ZK_OK : rc;
 }
+
+/* ---- public API ---------------------------------------------------------- */
 
 int zk_report_extract(zk_extracted **out, const zk_report_input *in)
 {
@@ -391,7 +464,9 @@ int zk_report_extract(zk_extracted **out, const zk_report_input *in)
     data = in->text;
     len = in->len;
     if (data == NULL) {
-        rc = slurp(in->path, &file, &len);
+        int64_t mtime_ns;
+
+        rc = zk__read_file(in->path, &file, &len, &mtime_ns);
         if (rc != ZK_OK)
             return rc;
         data = file;

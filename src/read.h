@@ -5,6 +5,7 @@
 #define ZHIKU_READ_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "report.h"
 
@@ -29,6 +30,14 @@ int zk__format_sniff(const char *data, size_t len, const char *path, int named,
 
 /* Is `path` a name the folder walk reads without looking inside? */
 int zk__format_known_name(const char *path);
+
+/*
+ * Read the whole file at `path` into *out (malloc'ed, *len bytes), with
+ * *mtime_ns the modification time of the version read. A file rewritten
+ * while it is read is read again (a few times, then ZK_EIO "changed while
+ * being read"). ZK_ENOTFOUND, ZK_EIO, ZK_ENOMEM with a message naming it.
+ */
+int zk__read_file(const char *path, char **out, size_t *len, int64_t *mtime_ns);
 
 /* "text", "markdown", "pdf", "docx", "html" (or "?"). */
 const char *zk__format_name(int format);
