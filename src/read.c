@@ -107,23 +107,28 @@ static const char *unsupported_magic(const char *d, size_t n)
     return NULL;
 }
 
-int zk__format_known_name(const char *path)
+/* The format a file's name gives, or ZK_FORMAT_UNSUPPORTED. */
+static int format_of_name(const char *path)
 {
-    static const char *const known[] = {".md",  ".markdown", ".txt",
-                                        ".pdf", ".docx",     ".html",
-                                        ".htm", ".xhtml",    ".shtml"};
+    static const struct {
+        const char *ext;
+        int format;
+    } names[] = {{".txt", ZK_FORMAT_PLAIN},   {".md", ZK_FORMAT_MD},
+                 {".markdown", ZK_FORMAT_MD}, {".pdf", ZK_FORMAT_PDF},
+                 {".docx", ZK_FORMAT_DOCX},   {".html", ZK_FORMAT_HTML},
+                 {".htm", ZK_FORMAT_HTML},    {".xhtml", ZK_FORMAT_HTML},
+                 {".shtml", ZK_FORMAT_HTML}};
     size_t i;
 
-    for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-        if (has_suffix(path, known[i]))
-            return 1;
-    return 0;
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (has_suffix(path, names[i].ext))
+            return names[i].format;
+    return ZK_FORMAT_UNSUPPORTED;
 }
 
-static int text_name(const char *path)
+int zk__format_known_name(const char *path)
 {
-    return has_suffix(path, ".txt") || has_suffix(path, ".md") ||
-           has_suffix(path, ".markdown");
+    return format_of_name(path) != ZK_FORMAT_UNSUPPORTED;
 }
 
 int zk__format_sniff(const char *data, size_t len, const char *path, int named,
@@ -131,6 +136,7 @@ int zk__format_sniff(const char *data, size_t len, const char *path, int named,
 {
     const char *u;
     size_t n = len < 1024 ? len : 1024;
+    int by_name;
 
     *why = NULL;
     if (data == NULL)
@@ -150,17 +156,12 @@ int zk__format_sniff(const char *data, size_t len, const char *path, int named,
         return ZK_FORMAT_UNSUPPORTED;
     }
     /* a page saved under another name; a .txt or .md stays text */
-    if (!text_name(path) && looks_html(data, n))
+    by_name = format_of_name(path);
+    if (by_name != ZK_FORMAT_PLAIN && by_name != ZK_FORMAT_MD &&
+        looks_html(data, n))
         return ZK_FORMAT_HTML;
-    if (has_suffix(path, ".pdf"))
-        return ZK_FORMAT_PDF;
-    if (has_suffix(path, ".docx"))
-        return ZK_FORMAT_DOCX;
-    if (has_suffix(path, ".html") || has_suffix(path, ".htm") ||
-        has_suffix(path, ".xhtml") || has_suffix(path, ".shtml"))
-        return ZK_FORMAT_HTML;
-    if (has_suffix(path, ".md") || has_suffix(path, ".markdown"))
-        return ZK_FORMAT_MD;
+    if (by_name != ZK_FORMAT_UNSUPPORTED)
+        return by_name;
     if (has_suffix(path, ".doc") || has_suffix(path, ".wps")) {
         *why = "legacy Word or WPS document (.doc, .wps): unsupported "
                "format: save it as .docx";
@@ -168,7 +169,7 @@ int zk__format_sniff(const char *data, size_t len, const char *path, int named,
     }
     /* a file the user named is text unless the decoder finds it is not
      * (its message says what the bytes look like) */
-    if (named || has_suffix(path, ".txt"))
+    if (named)
         return ZK_FORMAT_PLAIN;
     if ((u = unsupported_magic(data, len)) != NULL)
         *why = u;
