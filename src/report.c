@@ -702,10 +702,27 @@ int zk__rfeed(zk__rctx *c, const zk__rblock *b)
 
 /* ---- plain text --------------------------------------------------------- */
 
+/* Append s[a, b) to t, less the characters that are never passage text. */
+static int put_kept(zk__rtext *t, const char *s, size_t a, size_t b)
+{
+    size_t i, l, run;
+    int rc = ZK_OK;
+
+    for (i = run = a; i < b && rc == ZK_OK; i += l) {
+        if (!zk__rc_drop(zk__rdec(s, b, i, &l)))
+            continue;
+        rc = zk__rtext_put(t, s + run, i - run, run);
+        run = i + l;
+    }
+    if (rc == ZK_OK && run < b)
+        rc = zk__rtext_put(t, s + run, b - run, run);
+    return rc;
+}
+
 static int read_text(zk__rctx *c, size_t body)
 {
     const char *s = c->src.s;
-    size_t n = c->src.len, p, e, a, b, i, l, run;
+    size_t n = c->src.len, p, e, a, b;
     zk__rblock blk;
     int rc = ZK_OK, table;
 
@@ -716,14 +733,7 @@ static int read_text(zk__rctx *c, size_t body)
         b = e;
         zk__rtrim(s, &a, &b);
         zk__rtext_clear(&c->raw);
-        for (i = run = a; i < b && rc == ZK_OK; i += l) {
-            if (!zk__rc_drop(zk__rdec(s, b, i, &l)))
-                continue;
-            rc = zk__rtext_put(&c->raw, s + run, i - run, run);
-            run = i + l;
-        }
-        if (rc == ZK_OK && run < b)
-            rc = zk__rtext_put(&c->raw, s + run, b - run, run);
+        rc = put_kept(&c->raw, s, a, b);
         if (rc == ZK_OK && c->raw.len > 0)
             rc = zk__rpara(&c->para, &c->raw, &table, NULL);
         if (rc == ZK_OK && c->raw.len > 0 && c->para.len > 0) {
@@ -831,22 +841,14 @@ int zk__report_parse(zk__report **out, const char *text, size_t len, int format,
 static int xblock_text(zk__rctx *c, const zk__xdoc *d, const zk__xblock *b,
                        size_t *lead)
 {
-    const char *s = d->text;
-    size_t i, l, run = b->start, lead_at = b->start + b->lead;
-    int rc = ZK_OK;
+    size_t lead_at = b->start + b->lead;
+    int rc;
 
     zk__rtext_clear(&c->para);
-    *lead = 0;
-    for (i = b->start; i < b->end && rc == ZK_OK; i += l) {
-        if (b->lead > 0 && i == lead_at)
-            *lead = c->para.len + (i - run);
-        if (!zk__rc_drop(zk__rdec(s, b->end, i, &l)))
-            continue;
-        rc = zk__rtext_put(&c->para, s + run, i - run, run);
-        run = i + l;
-    }
-    if (rc == ZK_OK && run < b->end)
-        rc = zk__rtext_put(&c->para, s + run, b->end - run, run);
+    rc = put_kept(&c->para, d->text, b->start, lead_at);
+    *lead = c->para.len;
+    if (rc == ZK_OK)
+        rc = put_kept(&c->para, d->text, lead_at, b->end);
     if (*lead >= c->para.len)
         *lead = 0;
     return rc;
