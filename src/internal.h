@@ -110,6 +110,11 @@ typedef struct zk__buf {
 /* Append s[0..n) to b: ZK_OK, or ZK_ENOMEM (b unchanged). */
 int zk__buf_add(zk__buf *b, const char *s, size_t n);
 
+/* Character classes (report_text.c), shared by the report parser and the
+ * readers, so that "no space between two CJK characters" means one thing. */
+int zk__rc_space(uint32_t c); /* any blank, including U+3000, NBSP, \n */
+int zk__rc_cjk(uint32_t c);   /* Han, kana, CJK and full-width punctuation */
+
 /* Is `s` valid UTF-8? */
 int zk__utf8_valid(const char *s, size_t n);
 

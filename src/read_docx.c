@@ -915,14 +915,6 @@ static size_t format_number(int fmt, int n, char *out)
     return (size_t)snprintf(out, 64, "%d", n);
 }
 
-/* Is `cp` a CJK character or CJK/full-width punctuation? */
-static int is_cjk(uint32_t cp)
-{
-    return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-           (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x20000 && cp <= 0x3FFFF) ||
-           (cp >= 0x3000 && cp <= 0x303F);
-}
-
 /* The last code point of s[0..n), or 0. */
 static uint32_t last_cp(const char *s, size_t n)
 {
@@ -997,7 +989,7 @@ static int number_text(ctx *c, int num_id, int ilvl, zk__buf *b)
     if (o == 0)
         return ZK_OK;
     rc = buf_add(b, out, o);
-    if (rc == ZK_OK && l->suff != 2 && !is_cjk(last_cp(out, o)))
+    if (rc == ZK_OK && l->suff != 2 && !zk__rc_cjk(last_cp(out, o)))
         rc = buf_add(b, " ", 1);
     return rc;
 }
@@ -1236,7 +1228,7 @@ static size_t join_breaks(char *s, size_t n, size_t *lead)
                 j < n ? zk__utf8_decode((const unsigned char *)s + j, n - j, &l)
                       : 0;
             if (o > 0 && j < n && s[o - 1] != ' ' &&
-                !(is_cjk(prev) && is_cjk(next)))
+                !(zk__rc_cjk(prev) && zk__rc_cjk(next)))
                 s[o++] = ' ';
             i = j;
             continue;

@@ -105,15 +105,6 @@ static int icontains(const char *s, size_t n, const char *w)
     return 0;
 }
 
-/* Is `c` a CJK character (ideographs, kana, Hangul, CJK punctuation and
- * fullwidth forms)? */
-static int is_cjk(uint32_t c)
-{
-    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
-           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFFEF) ||
-           (c >= 0x20000 && c <= 0x3FFFF) || (c >= 0x3000 && c <= 0x303F);
-}
-
 /* Whitespace as the reader collapses it (U+3000 included: it indents). */
 static int is_ws(uint32_t c)
 {
@@ -797,7 +788,7 @@ static int line_add(line *l, const char *s, size_t n)
             i += k;
             continue;
         }
-        if (l->ws && l->last != 0 && !(l->nl && is_cjk(l->last) && is_cjk(c)))
+        if (l->ws && l->last != 0 && !(l->nl && zk__rc_cjk(l->last) && zk__rc_cjk(c)))
             if ((rc = zk__buf_add(&l->b, " ", 1)) != ZK_OK)
                 return rc;
         l->ws = l->nl = 0;
@@ -939,7 +930,7 @@ static uint64_t text_weight(const char *s, size_t n)
             continue;
         }
         c = zk__utf8_decode(u + i, n - i, &k);
-        w += is_ws(c) ? 0 : is_cjk(c) ? 2 : 1;
+        w += is_ws(c) ? 0 : zk__rc_cjk(c) ? 2 : 1;
         i += k;
     }
     return w;

@@ -167,14 +167,6 @@ typedef struct reader {
 
 /* ---- small helpers --------------------------------------------------- */
 
-/* Is c a CJK ideograph, kana, hangul or CJK/full-width punctuation? */
-static int is_cjk(uint32_t c)
-{
-    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
-           (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x3FFFF) ||
-           (c >= 0x3000 && c <= 0x303F) || (c >= 0xAC00 && c <= 0xD7AF);
-}
-
 /* Punctuation that Chinese text sets without spaces around it. */
 static int is_cjk_punct(uint32_t c)
 {
@@ -490,10 +482,10 @@ static int row_text(reader *r, prow *w)
 
         if (i > 0 &&
             (c->x0 - pg->chars[w->first + i - 1].x1 > 0.15f * c->size ||
-             is_cjk(c->cp)))
+             zk__rc_cjk(c->cp)))
             break;
         w->first_word = c->x1 - pg->chars[w->first].x0;
-        if (is_cjk(c->cp))
+        if (zk__rc_cjk(c->cp))
             break;
     }
     w->first_cp = w->n ? pg->chars[w->first].cp : 0;
@@ -1107,8 +1099,8 @@ static int append_row(reader *r, const prow *w, uint32_t pno, int new_page)
             rc = ZK_OK;
         } else {
             uint32_t a = ob->last.last_cp, b = w->first_cp;
-            int tight = (is_cjk(a) && (is_cjk(b) || is_cjk_punct(b))) ||
-                        (is_cjk(b) && is_cjk_punct(a));
+            int tight = (zk__rc_cjk(a) && (zk__rc_cjk(b) || is_cjk_punct(b))) ||
+                        (zk__rc_cjk(b) && is_cjk_punct(a));
             rc = tight ? ZK_OK : buf_add(&ob->buf, &ob->len, &ob->cap, " ", 1);
         }
         if (rc != ZK_OK)

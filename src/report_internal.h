@@ -47,9 +47,7 @@ size_t zk__rtext_src_end(const zk__rtext *t, size_t end);
 /* Is output byte `off` one the parser made up? */
 int zk__rtext_is_synth(const zk__rtext *t, size_t off);
 
-/* Character classes. */
-int zk__rc_space(uint32_t c);  /* any blank, including U+3000, NBSP, \n */
-int zk__rc_cjk(uint32_t c);    /* Han, kana, CJK and full-width punctuation */
+/* Character classes (zk__rc_space and zk__rc_cjk: internal.h). */
 int zk__rc_stop(uint32_t c);   /* sentence end: 。！？； ! ? ; */
 int zk__rc_closer(uint32_t c); /* closing quote or bracket after a stop */
 int zk__rc_clause(uint32_t c); /* clause mark: ，、：, : */
