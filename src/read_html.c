@@ -788,7 +788,8 @@ static int line_add(line *l, const char *s, size_t n)
             i += k;
             continue;
         }
-        if (l->ws && l->last != 0 && !(l->nl && zk__rc_cjk(l->last) && zk__rc_cjk(c)))
+        if (l->ws && l->last != 0 &&
+            !(l->nl && zk__rc_cjk(l->last) && zk__rc_cjk(c)))
             if ((rc = zk__buf_add(&l->b, " ", 1)) != ZK_OK)
                 return rc;
         l->ws = l->nl = 0;
