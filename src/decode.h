@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "internal.h"
+
 /*
  * Convert the bytes of a file to UTF-8.
  *
@@ -27,8 +29,8 @@
  * ("report.txt: invalid GB18030 at byte 1234"); ZK_EINVAL for an unknown
  * encoding name; ZK_ENOMEM.
  */
-int zk__decode(char **out, size_t *out_len, const char **detected,
-               const char *data, size_t len, const char *encoding,
-               const char *name);
+ZK_MODULE_API int zk__decode(char **out, size_t *out_len, const char **detected,
+                             const char *data, size_t len, const char *encoding,
+                             const char *name);
 
 #endif

@@ -9,13 +9,17 @@
  * page of a passage is the page its bytes lie on.
  *
  * Each reader lives in a file of its own (read_pdf.c, read_docx.c,
- * read_html.c); extract.c holds the builder below and the format sniffing.
+ * read_html.c); extract.c holds the builder below. The readers are built
+ * into the formats module that libzhiku.so loads on demand (read.c), and
+ * into the static archives.
  */
 #ifndef ZHIKU_EXTRACT_H
 #define ZHIKU_EXTRACT_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "internal.h"
 
 /* Kinds of extracted block. */
 enum {
@@ -123,12 +127,14 @@ uint32_t zk__xdoc_page_of(const zk__xdoc *d, size_t off);
  *   ZK_EENCODING  HTML in a charset that cannot be decoded
  *   ZK_ENOMEM
  */
-int zk__read_pdf(zk__xdoc *d, const char *data, size_t len, const char *name);
-int zk__read_docx(zk__xdoc *d, const char *data, size_t len, const char *name);
+ZK_MODULE_API int zk__read_pdf(zk__xdoc *d, const char *data, size_t len,
+                               const char *name);
+ZK_MODULE_API int zk__read_docx(zk__xdoc *d, const char *data, size_t len,
+                                const char *name);
 /* `encoding`: a charset the caller forces, or NULL to honour the page's
  * declared charset (BOM, <meta charset>, http-equiv), else detect as for
  * text (decode.h). */
-int zk__read_html(zk__xdoc *d, const char *data, size_t len, const char *name,
-                  const char *encoding);
+ZK_MODULE_API int zk__read_html(zk__xdoc *d, const char *data, size_t len,
+                                const char *name, const char *encoding);
 
 #endif

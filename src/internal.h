@@ -18,10 +18,22 @@
 #define ZK_UNLIKELY(x) (x)
 #endif
 
+/*
+ * The few internal functions that the formats module (zhiku-formats.so:
+ * the PDF, .docx and HTML readers, which libzhiku.so loads when it first
+ * needs them; src/CMakeLists.txt) calls back into libzhiku: exported from
+ * libzhiku.so under their zk__ names, and no part of the public API.
+ */
+#if defined(__GNUC__)
+#define ZK_MODULE_API __attribute__((visibility("default")))
+#else
+#define ZK_MODULE_API
+#endif
+
 /* Record the thread's last error and return `code`. */
-int zk__error(int code, const char *fmt, ...) ZK_PRINTF(2, 3);
+ZK_MODULE_API int zk__error(int code, const char *fmt, ...) ZK_PRINTF(2, 3);
 /* Record ZK_ENOMEM and return it. */
-int zk__error_oom(void);
+ZK_MODULE_API int zk__error_oom(void);
 
 /* Marks a code point that stands for one invalid UTF-8 byte. */
 #define ZK_CP_INVALID 0x110000u
@@ -108,14 +120,16 @@ typedef struct zk__buf {
 } zk__buf;
 
 /* Append s[0..n) to b: ZK_OK, or ZK_ENOMEM (b unchanged). */
-int zk__buf_add(zk__buf *b, const char *s, size_t n);
+ZK_MODULE_API int zk__buf_add(zk__buf *b, const char *s, size_t n);
 
 /* Character classes (report_text.c), shared by the report parser and the
  * readers, so that "no space between two CJK characters" means one thing. */
-int zk__rc_space(uint32_t c); /* any blank, including U+3000, NBSP, \n */
-int zk__rc_cjk(uint32_t c);   /* Han, kana, CJK and full-width punctuation */
+/* any blank, including U+3000, NBSP, \n */
+ZK_MODULE_API int zk__rc_space(uint32_t c);
+/* Han, kana, CJK and full-width punctuation */
+ZK_MODULE_API int zk__rc_cjk(uint32_t c);
 
 /* Is `s` valid UTF-8? */
-int zk__utf8_valid(const char *s, size_t n);
+ZK_MODULE_API int zk__utf8_valid(const char *s, size_t n);
 
 #endif

@@ -9,8 +9,11 @@
  * cuts into passages the same way.
  */
 #define _GNU_SOURCE /* memmem */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,18 +234,114 @@ static int settle_format(int format, const char *data, size_t len,
     return format;
 }
 
+/* ---- the readers: built in, or the formats module ----------------------- */
+
+typedef struct readers {
+    int (*pdf)(zk__xdoc *, const char *, size_t, const char *);
+    int (*docx)(zk__xdoc *, const char *, size_t, const char *);
+    int (*html)(zk__xdoc *, const char *, size_t, const char *, const char *);
+} readers;
+
+#ifdef ZK_FORMATS_BUILTIN
+
+static const readers *get_readers(const char *name)
+{
+    static const readers builtin = {zk__read_pdf, zk__read_docx, zk__read_html};
+
+    (void)name;
+    return &builtin;
+}
+
+#else
+
+/*
+ * libzhiku.so loads the readers (and poppler, libzip and libxml2 with
+ * them) the first time a file needs one: from zhiku/zhiku-formats.so
+ * beside the libzhiku that is running (found with dladdr, so a build tree
+ * or an installed tree moved elsewhere works), else from where it was
+ * installed; $ZHIKU_FORMATS_MODULE names another. Once per process, under
+ * pthread_once; the module stays loaded.
+ */
+static pthread_once_t module_once = PTHREAD_ONCE_INIT;
+static readers module;
+static char module_error[PATH_MAX + 256];
+
+static void *open_module(const char *path)
+{
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    const char *why;
+
+    if (h == NULL) {
+        why = dlerror(); /* (a second call would give NULL) */
+        snprintf(module_error, sizeof(module_error), "%s",
+                 why != NULL ? why : path);
+    }
+    return h;
+}
+
+static void load_module(void)
+{
+    const char *env = getenv("ZHIKU_FORMATS_MODULE");
+    char path[PATH_MAX];
+    Dl_info info;
+    void *h = NULL;
+
+    if (env != NULL && env[0] != '\0') {
+        h = open_module(env);
+    } else {
+        if (dladdr((void *)&zk__format_name, &info) && info.dli_fname) {
+            const char *slash = strrchr(info.dli_fname, '/');
+            int dir = slash ? (int)(slash - info.dli_fname) : 1;
+            snprintf(path, sizeof(path), "%.*s/zhiku/zhiku-formats.so", dir,
+                     slash ? info.dli_fname : ".");
+            h = open_module(path);
+        }
+        if (h == NULL)
+            h = open_module(ZK_FORMATS_INSTALL_PATH);
+    }
+    if (h == NULL)
+        return;
+    /* POSIX: a function pointer through the object pointer dlsym gives */
+    *(void **)&module.pdf = dlsym(h, "zk__read_pdf");
+    *(void **)&module.docx = dlsym(h, "zk__read_docx");
+    *(void **)&module.html = dlsym(h, "zk__read_html");
+    if (module.pdf == NULL || module.docx == NULL || module.html == NULL) {
+        snprintf(module_error, sizeof(module_error), "%s lacks the readers",
+                 env ? env : path);
+        module.pdf = NULL;
+    }
+}
+
+static const readers *get_readers(const char *name)
+{
+    pthread_once(&module_once, load_module);
+    if (module.pdf == NULL) {
+        zk__error(ZK_ENOTFOUND,
+                  "%s: cannot load zhiku's PDF, .docx and HTML readers: %s",
+                  name, module_error);
+        return NULL;
+    }
+    return &module;
+}
+
+#endif
+
 /* Run the reader of a laid-out format into d. */
 static int extract(zk__xdoc *d, int format, const char *data, size_t len,
                    const char *encoding, const char *name)
 {
+    const readers *r = get_readers(name);
+
     zk__xdoc_init(d);
+    if (r == NULL)
+        return ZK_ENOTFOUND;
     switch (format) {
     case ZK_FORMAT_PDF:
-        return zk__read_pdf(d, data, len, name);
+        return r->pdf(d, data, len, name);
     case ZK_FORMAT_DOCX:
-        return zk__read_docx(d, data, len, name);
+        return r->docx(d, data, len, name);
     default:
-        return zk__read_html(d, data, len, name, encoding);
+        return r->html(d, data, len, name, encoding);
     }
 }
 
