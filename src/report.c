@@ -798,6 +798,30 @@ static void ctx_free(zk__rctx *c)
     zk__rmeta_free(&c->meta);
 }
 
+/* Set up c over the source text s[0..len): a new report, the line table. */
+static int ctx_start(zk__rctx *c, const char *s, size_t len)
+{
+    memset(c, 0, sizeof(*c));
+    c->r = calloc(1, sizeof(zk__report));
+    if (c->r == NULL)
+        return zk__error_oom();
+    c->src.s = s != NULL ? s : "";
+    c->src.len = s != NULL ? len : 0;
+    return line_table(&c->src);
+}
+
+/* Hand over the report (on success) and free the rest of c. */
+static int ctx_end(zk__rctx *c, int rc, zk__report **out)
+{
+    if (rc != ZK_OK) {
+        zk__report_free(c->r);
+        c->r = NULL;
+    }
+    *out = c->r;
+    ctx_free(c);
+    return rc;
+}
+
 int zk__report_parse(zk__report **out, const char *text, size_t len, int format,
                      const char *filename)
 {
@@ -806,17 +830,11 @@ int zk__report_parse(zk__report **out, const char *text, size_t len, int format,
     int rc;
 
     *out = NULL;
-    memset(&c, 0, sizeof(c));
-    c.r = calloc(1, sizeof(zk__report));
-    if (c.r == NULL)
-        return zk__error_oom();
-    c.src.s = text != NULL ? text : "";
-    c.src.len = text != NULL ? len : 0;
-    rc = line_table(&c.src);
+    rc = ctx_start(&c, text, len);
     if (rc == ZK_OK)
         rc = zk__rmeta_front(c.r, c.src.s, c.src.len, &body);
-    c.meta.front_title = c.r->title != NULL;
     if (rc == ZK_OK) {
+        c.meta.front_title = c.r->title != NULL;
         c.body_line = zk__rsrc_line(&c.src, body);
         if (format == ZK_FORMAT_MD)
             rc = zk__rmd_read(&c, &c.src, body, c.body_line);
@@ -825,13 +843,7 @@ int zk__report_parse(zk__report **out, const char *text, size_t len, int format,
     }
     if (rc == ZK_OK)
         rc = finish(&c, filename, NULL);
-    if (rc != ZK_OK) {
-        zk__report_free(c.r);
-        c.r = NULL;
-    }
-    ctx_free(&c);
-    *out = c.r;
-    return rc;
+    return ctx_end(&c, rc, out);
 }
 
 /* ---- extracted documents (PDF, .docx, HTML) ----------------------------- */
@@ -906,13 +918,8 @@ int zk__report_parse_xdoc(zk__report **out, const zk__xdoc *d,
     int rc;
 
     *out = NULL;
-    memset(&c, 0, sizeof(c));
-    c.r = r = calloc(1, sizeof(zk__report));
-    if (r == NULL)
-        return zk__error_oom();
-    c.src.s = d->text != NULL ? d->text : "";
-    c.src.len = d->text != NULL ? d->len : 0;
-    rc = line_table(&c.src);
+    rc = ctx_start(&c, d->text, d->len);
+    r = c.r;
     if (rc == ZK_OK) {
         c.body_line = 1;
         rc = xdoc_read(&c, d);
@@ -938,13 +945,7 @@ int zk__report_parse_xdoc(zk__report **out, const zk__xdoc *d,
         p->page_end =
             zk__xdoc_page_of(d, p->end > p->start ? p->end - 1 : p->start);
     }
-    if (rc != ZK_OK) {
-        zk__report_free(c.r);
-        c.r = NULL;
-    }
-    ctx_free(&c);
-    *out = c.r;
-    return rc;
+    return ctx_end(&c, rc, out);
 }
 
 void zk__report_free(zk__report *r)
