@@ -143,7 +143,9 @@ typedef struct zk_extracted {
  * @return ZK_OK; ZK_EFORMAT (not of its format, damaged, or a format zhiku
  *         does not read: the message says which and what to do);
  *         ZK_EINVAL (an encrypted PDF, a PDF without a text layer, bad
- *         arguments); ZK_EENCODING; ZK_ENOTFOUND; ZK_EIO; ZK_ENOMEM
+ *         arguments); ZK_EENCODING; ZK_ENOTFOUND (no such file, or the
+ *         formats module that reads PDF, .docx and HTML cannot be
+ *         loaded); ZK_EIO; ZK_ENOMEM
  */
 ZK_EXTERN int zk_report_extract(zk_extracted **out, const zk_report_input *in);
 
