@@ -27,7 +27,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <utf8proc.h>
 #include <xxhash.h>
 
 #include "zhiku/index.h"
@@ -35,12 +34,15 @@
 #include "zhiku/segment.h"
 #include "decode.h"
 #include "index_internal.h"
+#include "terms.h"
 #include "internal.h"
 #include "normalize_internal.h"
 #include "read.h"
+#include "record.h"
 #include "report.h"
 #include "store.h"
 #include "stub.h"
+#include "util.h"
 
 /* Commit after this much input (per index; each shard gets its share).
  * Xapian keeps pending changes in std::maps whose every insert costs more
@@ -64,27 +66,6 @@ typedef zk__buf sbuf;
 static int sb_str(sbuf *b, const char *s)
 {
     return zk__buf_add(b, s, strlen(s));
-}
-
-/* Append "key=value\n" with \n and \\ in the value escaped. */
-static int sb_field(sbuf *b, const char *key, const char *val)
-{
-    int rc;
-
-    if (val == NULL)
-        return ZK_OK;
-    rc = sb_str(b, key);
-    if (rc == ZK_OK)
-        rc = zk__buf_add(b, "=", 1);
-    for (; rc == ZK_OK && *val; val++) {
-        if (*val == '\n')
-            rc = zk__buf_add(b, "\\n", 2);
-        else if (*val == '\\')
-            rc = zk__buf_add(b, "\\\\", 2);
-        else if (*val != '\r')
-            rc = zk__buf_add(b, val, 1);
-    }
-    return rc == ZK_OK ? zk__buf_add(b, "\n", 1) : rc;
 }
 
 static char *xstrdup(const char *s)
@@ -144,36 +125,6 @@ static void report_id(const char *abspath, char out[17])
 {
     snprintf(out, 17, "%016llx",
              (unsigned long long)XXH3_64bits(abspath, strlen(abspath)));
-}
-
-/* Find `key` in a record's data; returns a malloc'ed unescaped copy, or
- * NULL. Shared with the searcher (index_internal.h). */
-char *zk__record_field(const char *data, size_t len, const char *key)
-{
-    size_t kl = strlen(key), i = 0;
-
-    while (i < len) {
-        const char *line = data + i, *eol = memchr(line, '\n', len - i);
-        size_t n = eol ? (size_t)(eol - line) : len - i;
-        if (n > kl && memcmp(line, key, kl) == 0 && line[kl] == '=') {
-            char *v = malloc(n - kl), *o = v;
-            size_t j;
-            if (v == NULL)
-                return NULL;
-            for (j = kl + 1; j < n; j++) {
-                if (line[j] == '\\' && j + 1 < n) {
-                    j++;
-                    *o++ = line[j] == 'n' ? '\n' : line[j];
-                } else {
-                    *o++ = line[j];
-                }
-            }
-            *o = '\0';
-            return v;
-        }
-        i += n + 1;
-    }
-    return NULL;
 }
 
 /* ---- the index handle ---------------------------------------------------- */
@@ -407,44 +358,6 @@ typedef struct builder {
     int rc;
 } builder;
 
-static int is_indexable_char(uint32_t c)
-{
-    utf8proc_category_t cat;
-
-    if (c < 0x80)
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-               (c >= 'A' && c <= 'Z');
-    cat = utf8proc_category((utf8proc_int32_t)c);
-    return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL ||
-           cat == UTF8PROC_CATEGORY_LT || cat == UTF8PROC_CATEGORY_LM ||
-           cat == UTF8PROC_CATEGORY_LO || cat == UTF8PROC_CATEGORY_ND ||
-           cat == UTF8PROC_CATEGORY_NL || cat == UTF8PROC_CATEGORY_NO;
-}
-
-/* Is the token a word worth a term (not only punctuation or symbols)? */
-static int token_is_word(const zk_token *t)
-{
-    size_t l;
-    uint32_t c;
-
-    if (t->kind == ZK_TOKEN_SPACE || t->len > ZK_MAX_TERM)
-        return 0;
-    if (t->kind == ZK_TOKEN_WORD)
-        return t->len > 1 || t->text[0] != '.'; /* not a lone dot etc. */
-    c = zk__utf8_decode((const unsigned char *)t->text, t->len, &l);
-    return c != ZK_CP_INVALID && is_indexable_char(c);
-}
-
-/* Characters in a token (code points). */
-static size_t token_chars(const zk_token *t)
-{
-    size_t i, n = 0;
-
-    for (i = 0; i < t->len; i++)
-        n += ((unsigned char)t->text[i] & 0xC0) != 0x80;
-    return n;
-}
-
 /* Word terms, counted (wdf) but without positions: Xapian's write cost and
  * half of an index's size are positions, and proximity is scored at query
  * time from the passage text instead. Words of one or two characters (most
@@ -455,7 +368,7 @@ static int word_cb(const zk_token *t, void *payload)
 {
     builder *b = payload;
 
-    if (!token_is_word(t) || token_chars(t) <= 2)
+    if (!zk__term_is_word(t) || !zk__word_has_own_term(t->text, t->len))
         return 0;
     b->rc = zk__xdoc_term(b->doc, t->text, t->len, 1);
     return b->rc != ZK_OK;
@@ -466,7 +379,7 @@ static int prefixed_cb(const zk_token *t, void *payload)
 {
     builder *b = payload;
 
-    if (!token_is_word(t))
+    if (!zk__term_is_word(t))
         return 0;
     b->term.n = 0;
     b->rc = sb_str(&b->term, b->prefix);
@@ -477,46 +390,27 @@ static int prefixed_cb(const zk_token *t, void *payload)
     return b->rc != ZK_OK;
 }
 
-static int is_ws(uint32_t c)
+static int literal_cb(const char *term, size_t len, void *payload)
 {
-    return c <= 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
-           c == 0x202F || c == 0x205F || c == 0x3000 || c == 0x7F;
+    builder *b = payload;
+
+    return zk__xdoc_term(b->doc, term, len, 1);
 }
 
-/* The literal layer: every character and adjacent pair of normalised
- * text, without positions; counted (wdf) when `counted`, else as filter
- * terms. It decides which passages match (docs/indexing.md), and its counts
- * give a ranking signal that does not depend on segmentation. */
+static int literal_filter_cb(const char *term, size_t len, void *payload)
+{
+    builder *b = payload;
+
+    return zk__xdoc_boolean(b->doc, term, len);
+}
+
+/* The literal layer (terms.h), without positions; counted (wdf) when
+ * `counted`, else as filter terms. It decides which passages match
+ * (docs/indexing.md), and its counts give a ranking signal that does not
+ * depend on segmentation. */
 static int add_literals(builder *b, const char *s, size_t n, int counted)
 {
-    char term[1 + 8];
-    size_t i = 0, l, pl = 0;
-    const char *prev = NULL;
-    int rc = ZK_OK;
-
-    term[0] = ZK_P_LITERAL[0];
-    while (i < n && rc == ZK_OK) {
-        uint32_t c = zk__utf8_decode((const unsigned char *)s + i, n - i, &l);
-        if (is_ws(c) || c == ZK_CP_INVALID) {
-            prev = NULL;
-            i += l;
-            continue;
-        }
-        memcpy(term + 1, s + i, l);
-        rc = counted ? zk__xdoc_term(b->doc, term, 1 + l, 1)
-                     : zk__xdoc_boolean(b->doc, term, 1 + l);
-        if (rc == ZK_OK && prev != NULL) {
-            memcpy(term + 1, prev, pl);
-            memcpy(term + 1 + pl, s + i, l);
-            rc = counted ? zk__xdoc_term(b->doc, term, 1 + pl + l, 1)
-                         : zk__xdoc_boolean(b->doc, term, 1 + pl + l);
-        }
-        prev = s + i;
-        pl = l;
-        i += l;
-    }
-    return rc;
+    return zk__literal_terms(s, n, counted ? literal_cb : literal_filter_cb, b);
 }
 
 static int cut_into(builder *b, const char *s, size_t n, zk_token_cb cb)
@@ -639,20 +533,20 @@ static int build_passage(builder *b, const job *j, const zk__report *rep,
         rc = add_literals(b, b->norm.text, b->norm.len, 1);
     /* data: the passage record */
     if (rc == ZK_OK) {
-        char head[160];
+        zk__passage_rec pr = {0};
+        snprintf(pr.rid, sizeof(pr.rid), "%s", j->id);
+        pr.ordinal = (unsigned)p->ordinal;
+        pr.line = (unsigned)p->line;
+        pr.start = p->start;
+        pr.end = p->end;
+        pr.page_start = (unsigned)p->page_start;
+        pr.page_end = (unsigned)p->page_end;
+        pr.trail = p->trail;
+        pr.trail_len = tlen;
+        pr.text = p->text;
+        pr.text_len = p->text_len;
         data->n = 0;
-        snprintf(head, sizeof(head), "zkp2\n%s\n%u\n%u\n%zu\n%zu\n%u-%u\n",
-                 j->id, (unsigned)p->ordinal, (unsigned)p->line, p->start,
-                 p->end, (unsigned)p->page_start, (unsigned)p->page_end);
-        rc = sb_str(data, head);
-        if (rc == ZK_OK)
-            rc = zk__buf_add(data, p->trail, tlen);
-        if (rc == ZK_OK && cut)
-            rc = sb_str(data, "\xe2\x80\xa6"); /* … */
-        if (rc == ZK_OK)
-            rc = zk__buf_add(data, "\n", 1);
-        if (rc == ZK_OK)
-            rc = zk__buf_add(data, p->text, p->text_len);
+        rc = zk__passage_encode(data, &pr, cut);
         if (rc == ZK_OK)
             rc = zk__xdoc_data(b->doc, data->p, data->n);
     }
@@ -689,51 +583,51 @@ static int build_record(builder *b, const job *j, const zk__report *rep,
             rc = cut_into(b, b->norm.text, b->norm.len, prefixed_cb);
     }
     if (rc == ZK_OK)
-        rc = sb_str(data, "zkr1\n");
+        rc = sb_str(data, ZK_RECORD_MAGIC);
     if (rc == ZK_OK)
-        rc = sb_field(data, "id", j->id);
+        rc = zk__record_add(data, "id", j->id);
     if (rc == ZK_OK)
-        rc = sb_field(data, "path", j->path);
+        rc = zk__record_add(data, "path", j->path);
     folder = xstrdup(j->path);
     if (folder != NULL && strrchr(folder, '/') != NULL)
         *strrchr(folder, '/') = '\0';
     if (rc == ZK_OK)
-        rc = sb_field(data, "folder", folder);
+        rc = zk__record_add(data, "folder", folder);
     free(folder);
     snprintf(num, sizeof(num), "%llu", (unsigned long long)j->size);
     if (rc == ZK_OK)
-        rc = sb_field(data, "size", num);
+        rc = zk__record_add(data, "size", num);
     snprintf(num, sizeof(num), "%lld", (long long)j->mtime_ns);
     if (rc == ZK_OK)
-        rc = sb_field(data, "mtime_ns", num);
+        rc = zk__record_add(data, "mtime_ns", num);
     hash_hex(hash, hex);
     if (rc == ZK_OK)
-        rc = sb_field(data, "hash", hex);
+        rc = zk__record_add(data, "hash", hex);
     if (rc == ZK_OK)
-        rc = sb_field(data, "encoding", encoding);
+        rc = zk__record_add(data, "encoding", encoding);
     if (rc == ZK_OK)
-        rc = sb_field(data, "format", zk__format_name(res->format));
+        rc = zk__record_add(data, "format", zk__format_name(res->format));
     snprintf(num, sizeof(num), "%zu", n_passages);
     if (rc == ZK_OK)
-        rc = sb_field(data, "passages", num);
+        rc = zk__record_add(data, "passages", num);
     if (rc == ZK_OK && rep != NULL) {
-        rc = sb_field(data, "title", rep->title);
+        rc = zk__record_add(data, "title", rep->title);
         if (rc == ZK_OK)
-            rc = sb_field(data, "date", rep->date);
+            rc = zk__record_add(data, "date", rep->date);
         if (rc == ZK_OK && rep->year > 0) {
             snprintf(num, sizeof(num), "%d", rep->year);
-            rc = sb_field(data, "year", num);
+            rc = zk__record_add(data, "year", num);
         }
         if (rc == ZK_OK)
-            rc = sb_field(data, "author", rep->author);
+            rc = zk__record_add(data, "author", rep->author);
         if (rc == ZK_OK)
-            rc = sb_field(data, "org", rep->org);
+            rc = zk__record_add(data, "org", rep->org);
         if (rc == ZK_OK)
-            rc = sb_field(data, "keywords", rep->keywords);
+            rc = zk__record_add(data, "keywords", rep->keywords);
         if (rc == ZK_OK)
-            rc = sb_field(data, "abstract", rep->abstract);
+            rc = zk__record_add(data, "abstract", rep->abstract);
         if (rc == ZK_OK)
-            rc = sb_field(data, "docno", rep->docno);
+            rc = zk__record_add(data, "docno", rep->docno);
     }
     if (rc == ZK_OK)
         rc = zk__xdoc_data(b->doc, data->p, data->n);
@@ -992,18 +886,19 @@ static int apply(zk_index *ix, result *r)
 
 static int check_meta(zk_index *ix, int fresh)
 {
-    char *schema = NULL, *dict = NULL, *user = NULL;
+    char *schema = NULL, *dict = NULL, *user = NULL, *was = NULL;
     const char *want = zk_dict_hash(ix->dict);
-    char norm[64], num[16];
+    char norm[ZK_NORMALIZE_ID_MAX], num[16];
     int rc;
 
-    snprintf(norm, sizeof(norm), "nfkc+casefold utf8proc-%s",
-             utf8proc_version());
+    zk__normalize_id(norm, sizeof(norm));
     rc = zk__store_get_meta(ix->shards[0], ZK_META_SCHEMA, &schema);
     if (rc == ZK_OK)
         rc = zk__store_get_meta(ix->shards[0], ZK_META_DICT, &dict);
     if (rc == ZK_OK)
         rc = zk__store_get_meta(ix->shards[0], ZK_META_USERDICTS, &user);
+    if (rc == ZK_OK)
+        rc = zk__store_get_meta(ix->shards[0], ZK_META_NORMALIZE, &was);
     if (rc != ZK_OK)
         goto done;
     if (!fresh && schema != NULL && atoi(schema) != ZK_SCHEMA_VERSION) {
@@ -1021,6 +916,15 @@ static int check_meta(zk_index *ix, int fresh)
                        ix->path, dict, user && user[0] ? user : "none", want);
         goto done;
     }
+    /* the literal terms are of normalised text: another normaliser would
+     * give other terms for the same text */
+    if (!fresh && !zk__normalize_same(was)) {
+        rc = zk__error(ZK_EVERSION,
+                       "%s: index was built with the normaliser '%s', this "
+                       "zhiku's is '%s': rebuild it (zhiku-index --rebuild)",
+                       ix->path, was, norm);
+        goto done;
+    }
     snprintf(num, sizeof(num), "%d", ZK_SCHEMA_VERSION);
     rc = zk__store_set_meta(ix->shards[0], ZK_META_SCHEMA, num);
     if (rc == ZK_OK)
@@ -1034,6 +938,7 @@ done:
     free(schema);
     free(dict);
     free(user);
+    free(was);
     return rc;
 }
 
@@ -1584,7 +1489,7 @@ static int stat_job(job *j, const char *path)
         return ZK_ENOMEM;
     report_id(real, j->id);
     j->size = (uint64_t)st.st_size;
-    j->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    j->mtime_ns = zk__mtime_ns(&st);
     return ZK_OK;
 }
 
@@ -1682,8 +1587,7 @@ static int walk_add(job_list *l, const char *path, const struct stat *st)
         return ZK_ENOMEM;
     report_id(path, j->id);
     j->size = (uint64_t)st->st_size;
-    j->mtime_ns =
-        (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+    j->mtime_ns = zk__mtime_ns(st);
     l->n++;
     return ZK_OK;
 }
@@ -2085,40 +1989,6 @@ static int hardware_threads(void)
     return n < 1 ? 1 : n > 16 ? 16 : (int)n;
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Copy a record's data with its size and modification time replaced. */
-static int patch_record(sbuf *out, const char *data, size_t len, const job *j)
-{
-    size_t i = 0;
-    char num[64];
-    int rc = ZK_OK;
-
-    while (i < len && rc == ZK_OK) {
-        const char *line = data + i, *eol = memchr(line, '\n', len - i);
-        size_t n = eol ? (size_t)(eol - line) + 1 : len - i;
-        if (n > 5 && memcmp(line, "size=", 5) == 0) {
-            snprintf(num, sizeof(num), "size=%llu\n",
-                     (unsigned long long)j->size);
-            rc = sb_str(out, num);
-        } else if (n > 9 && memcmp(line, "mtime_ns=", 9) == 0) {
-            snprintf(num, sizeof(num), "mtime_ns=%lld\n",
-                     (long long)j->mtime_ns);
-            rc = sb_str(out, num);
-        } else {
-            rc = zk__buf_add(out, line, n);
-        }
-        i += n;
-    }
-    return rc;
-}
-
 typedef struct refresh_ctx {
     sbuf data;
     const job *j;
@@ -2132,7 +2002,7 @@ static int refresh_cb(const char *data, size_t len, void *payload)
     /* the newest record: older ones are replaced versions that the next
      * commit hides */
     c->data.n = 0;
-    c->rc = patch_record(&c->data, data, len, c->j);
+    c->rc = zk__record_patch(&c->data, data, len, c->j->size, c->j->mtime_ns);
     return c->rc != ZK_OK;
 }
 
@@ -2185,7 +2055,7 @@ static int emit_event(const zk_update_options *o, zk_update_stats *st,
 {
     zk_file_event ev;
 
-    st->seconds = now_seconds() - t0;
+    st->seconds = zk__now_seconds() - t0;
     if (o->progress == NULL)
         return 0;
     memset(&ev, 0, sizeof(ev));
@@ -2316,7 +2186,7 @@ int zk_index_update(zk_index *ix, const char *const *paths, size_t n_paths,
     pool p;
     size_t i;
     unsigned s;
-    double t0 = now_seconds();
+    double t0 = zk__now_seconds();
     int rc = ZK_OK, stopped = 0;
 
     if (ix == NULL || (paths == NULL && n_paths != 0))
@@ -2401,7 +2271,7 @@ int zk_index_update(zk_index *ix, const char *const *paths, size_t n_paths,
                 ev.path = r->path;
                 ev.status = ZK_FILE_REMOVED;
                 st.n_removed++;
-                st.seconds = now_seconds() - t0;
+                st.seconds = zk__now_seconds() - t0;
                 if (opts->progress)
                     opts->progress(&ev, &st, opts->payload);
             }
@@ -2423,7 +2293,7 @@ int zk_index_update(zk_index *ix, const char *const *paths, size_t n_paths,
     if (rc == ZK_OK && stopped)
         rc = zk__error(ZK_EUSER, "indexing stopped by the callback");
 done:
-    st.seconds = now_seconds() - t0;
+    st.seconds = zk__now_seconds() - t0;
     if (stats != NULL)
         *stats = st;
     for (i = 0; i < jobs.n; i++)

@@ -42,11 +42,6 @@
 #define ZK_STUB_NAME "XAPIANDB"
 #define ZK_LOCK_NAME "zhiku.lock" /* flock()ed by the one writer */
 
-/* The value of `key` in a report record's data (lines "key=value", \n and
- * \\ escaped), malloc'ed; NULL if absent or out of memory. */
-#include <stddef.h>
-char *zk__record_field(const char *data, size_t len, const char *key);
-
 /* Longest word term kept (bytes); Xapian's limit is 245 with prefixes. */
 #define ZK_MAX_TERM 160
 

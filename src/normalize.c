@@ -8,6 +8,7 @@
  * match in the normalised text maps back to exact original bytes. ASCII
  * and CJK ideographs, nearly all of a Chinese report, take a fast path.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -185,4 +186,23 @@ void zk_norm_free(zk_norm *n)
         return;
     zk__norm_release(n);
     free(n);
+}
+
+void zk__normalize_id(char *buf, size_t size)
+{
+    snprintf(buf, size, "nfkc+casefold utf8proc-%s unicode-%s",
+             utf8proc_version(), utf8proc_unicode_version());
+}
+
+int zk__normalize_same(const char *recorded)
+{
+    char now[ZK_NORMALIZE_ID_MAX], before[ZK_NORMALIZE_ID_MAX];
+
+    if (recorded == NULL)
+        return 1;
+    zk__normalize_id(now, sizeof(now));
+    /* what zhiku wrote before it recorded the Unicode version */
+    snprintf(before, sizeof(before), "nfkc+casefold utf8proc-%s",
+             utf8proc_version());
+    return strcmp(recorded, now) == 0 || strcmp(recorded, before) == 0;
 }

@@ -26,6 +26,7 @@
 #include "extract.h"
 #include "internal.h"
 #include "read.h"
+#include "util.h"
 
 static int has_suffix(const char *s, const char *suf)
 {
@@ -441,11 +442,6 @@ int zk__read_text(char **out, size_t *out_len, int *format_out,
 
 #define READ_TRIES 5 /* reads of a file that keeps changing under us */
 
-static int64_t mtime_of(const struct stat *st)
-{
-    return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
-}
-
 /* Does the file at `fd` still hold exactly buf[0, n)? Reading it a second
  * time catches a rewrite in place during the first read, which the
  * modification time may not show (it ticks in jiffies, and a rewrite of
@@ -502,7 +498,8 @@ static int read_once(int fd, const char *path, char **out, size_t *len,
     }
     if (n != (size_t)a.st_size || !same_again(fd, buf, n) ||
         fstat(fd, &b) != 0 || b.st_size != a.st_size ||
-        mtime_of(&b) != mtime_of(&a) || b.st_ctim.tv_sec != a.st_ctim.tv_sec ||
+        zk__mtime_ns(&b) != zk__mtime_ns(&a) ||
+        b.st_ctim.tv_sec != a.st_ctim.tv_sec ||
         b.st_ctim.tv_nsec != a.st_ctim.tv_nsec) {
         free(buf);
         return 0;
@@ -510,7 +507,7 @@ static int read_once(int fd, const char *path, char **out, size_t *len,
     buf[n] = '\0';
     *out = buf;
     *len = n;
-    *mtime_ns = mtime_of(&a);
+    *mtime_ns = zk__mtime_ns(&a);
     return 1;
 }
 

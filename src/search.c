@@ -35,12 +35,15 @@
 #include "zhiku/search.h"
 #include "zhiku/segment.h"
 #include "index_internal.h"
+#include "terms.h"
 #include "internal.h"
 #include "normalize_internal.h"
 #include "query.h"
+#include "record.h"
 #include "search_weights.h"
 #include "store.h"
 #include "stub.h"
+#include "util.h"
 
 /* ---- id sets (sorted docid arrays) ---------------------------------------*/
 
@@ -418,13 +421,16 @@ static int load_all_reports(zk_searcher *s)
 
 static int check_index(zk_searcher *s)
 {
-    char *schema = NULL, *dict = NULL, *user = NULL;
+    char *schema = NULL, *dict = NULL, *user = NULL, *norm = NULL;
+    char now[ZK_NORMALIZE_ID_MAX];
     int rc = zk__reader_meta(s->rd, ZK_META_SCHEMA, &schema);
 
     if (rc == ZK_OK)
         rc = zk__reader_meta(s->rd, ZK_META_DICT, &dict);
     if (rc == ZK_OK)
         rc = zk__reader_meta(s->rd, ZK_META_USERDICTS, &user);
+    if (rc == ZK_OK)
+        rc = zk__reader_meta(s->rd, ZK_META_NORMALIZE, &norm);
     if (rc != ZK_OK)
         goto done;
     if (schema == NULL || atoi(schema) != ZK_SCHEMA_VERSION) {
@@ -434,6 +440,17 @@ static int check_index(zk_searcher *s)
                        "FOLDER...'",
                        s->path, schema ? schema : "(none)", ZK_SCHEMA_VERSION,
                        s->path);
+        goto done;
+    }
+    /* normalise queries exactly as the index's text was */
+    if (!zk__normalize_same(norm)) {
+        zk__normalize_id(now, sizeof(now));
+        rc = zk__error(ZK_EVERSION,
+                       "%s: the index was built with the normaliser '%s', "
+                       "this zhiku's is '%s' (utf8proc was upgraded?): "
+                       "rebuild the index with 'zhiku-index --rebuild -i %s "
+                       "FOLDER...'",
+                       s->path, norm, now, s->path);
         goto done;
     }
     /* segment queries exactly as the index was built */
@@ -467,6 +484,7 @@ done:
     free(schema);
     free(dict);
     free(user);
+    free(norm);
     return rc;
 }
 
@@ -833,67 +851,6 @@ const char *zk_results_term(const zk_results *r, unsigned i, uint64_t *passages)
 
 /* ---- literal matching ---------------------------------------------------- */
 
-static int lit_term(char *buf, size_t size, const char *s, size_t n)
-{
-    if (n + 2 > size)
-        return -1;
-    buf[0] = ZK_P_LITERAL[0];
-    memcpy(buf + 1, s, n);
-    return (int)(n + 1);
-}
-
-static int is_ws(uint32_t c)
-{
-    return c <= 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
-           c == 0x202F || c == 0x205F || c == 0x3000 || c == 0x7F;
-}
-
-/* The literal n-grams of a normalised string, as the indexer makes them:
- * each character's bigram with the next (neither white space); and, when a
- * character has no such neighbour, the character itself. Calls cb for each
- * (term, len). */
-typedef int (*gram_cb)(const char *term, size_t len, void *payload);
-
-static int each_gram(const char *s, size_t n, gram_cb cb, void *payload)
-{
-    size_t i = 0, l, pl = 0;
-    const char *prev = NULL;
-    char term[16];
-    int rc = ZK_OK, prev_paired = 0;
-
-    while (i < n && rc == ZK_OK) {
-        uint32_t c = zk__utf8_decode((const unsigned char *)s + i, n - i, &l);
-        if (is_ws(c) || c == ZK_CP_INVALID) {
-            if (prev != NULL && !prev_paired)
-                rc = cb(term, (size_t)lit_term(term, sizeof(term), prev, pl),
-                        payload);
-            prev = NULL;
-            i += l;
-            continue;
-        }
-        if (prev != NULL) {
-            memcpy(term + 1, prev, pl);
-            memcpy(term + 1 + pl, s + i, l);
-            term[0] = ZK_P_LITERAL[0];
-            rc = cb(term, 1 + pl + l, payload);
-            prev_paired = 1;
-        } else {
-            prev_paired = 0;
-        }
-        prev = s + i;
-        pl = l;
-        i += l;
-        if (rc == ZK_OK && i >= n && !prev_paired)
-            rc = cb(term, (size_t)lit_term(term, sizeof(term), prev, pl),
-                    payload);
-        if (i < n && prev != NULL && prev_paired) {
-            /* the next character decides whether prev pairs again */
-        }
-    }
-    return rc;
-}
-
 /* The distinct n-grams of a literal, with their document frequencies. More
  * than ZK_MAX_GRAMS only narrow the candidates further, which the check of
  * each candidate does anyway. */
@@ -962,7 +919,7 @@ static int literal_grams(zk_searcher *s, const zk__qitem *it, gram_set **out)
     if (g == NULL)
         return zk__error_oom();
     g->s = s;
-    rc = each_gram(it->norm, it->norm_len, gram_collect_cb, g);
+    rc = zk__literal_grams(it->norm, it->norm_len, gram_collect_cb, g);
     if (rc == ZK_OK && g->n > 1)
         qsort(g->v, g->n, sizeof(g->v[0]), cmp_gram_tf);
     return rc;
@@ -1006,22 +963,10 @@ static int keep_with_grams(zk_searcher *s, gram_set *g, size_t from, idset *set)
     return rc;
 }
 
-/* Whether the candidates of `it` are its matches: one n-gram (one or two
- * characters) and no white space, so the term is the n-gram itself. */
+/* Whether the candidates of `it` are its matches (terms.h). */
 static int literal_exact(const zk__qitem *it)
 {
-    size_t j = 0, l;
-    int ws = 0;
-
-    if (it->norm_chars > 2)
-        return 0;
-    while (j < it->norm_len) {
-        uint32_t c = zk__utf8_decode((const unsigned char *)it->norm + j,
-                                     it->norm_len - j, &l);
-        ws |= is_ws(c);
-        j += l;
-    }
-    return !ws && it->norm_chars >= 1;
+    return zk__literal_exact(it->norm, it->norm_len);
 }
 
 /* Candidates for a literal whose n-grams are g (literal_grams()):
@@ -1159,65 +1104,8 @@ static int item_candidates(zk_searcher *s, const zk__qitem *it, item_state *st)
     return report_filter(s, it, &st->cand);
 }
 
-/* The normalised text and trail of a passage, for checking literals. */
-typedef struct passage_view {
-    char *data;
-    size_t len;
-    const char *trail, *text;
-    size_t trail_len, text_len;
-    unsigned ordinal, line;
-    size_t start, end;
-    unsigned page_start, page_end;
-    char rid[17];
-} passage_view;
-
-/* A passage's record: "zkp2" (or "zkp1", from before pages were kept, with
- * no pages line), the report id, ordinal, line, source byte range, pages
- * "S-E" (0-0: none), the trail and the text, one per line but the last. */
-static int parse_passage(char *data, size_t len, passage_view *v)
-{
-    char *f[8];
-    size_t i = 0;
-    int k = 0, fields = 6, t;
-
-    memset(v, 0, sizeof(*v));
-    v->data = data;
-    v->len = len;
-    f[0] = data;
-    if (len >= 5 && memcmp(data, "zkp2\n", 5) == 0)
-        fields = 7;
-    while (k < fields && i < len) {
-        if (data[i] == '\n') {
-            data[i] = '\0';
-            f[++k] = data + i + 1;
-        }
-        i++;
-    }
-    if (k < fields || strcmp(f[0], fields == 7 ? "zkp2" : "zkp1") != 0)
-        return zk__error(ZK_ECORRUPT, "a passage record is malformed");
-    snprintf(v->rid, sizeof(v->rid), "%s", f[1]);
-    v->ordinal = (unsigned)atoi(f[2]);
-    v->line = (unsigned)atoi(f[3]);
-    v->start = strtoull(f[4], NULL, 10);
-    v->end = strtoull(f[5], NULL, 10);
-    if (fields == 7) {
-        char *dash = strchr(f[6], '-');
-        v->page_start = (unsigned)strtoul(f[6], NULL, 10);
-        v->page_end = dash ? (unsigned)strtoul(dash + 1, NULL, 10) : 0;
-    }
-    t = fields;
-    v->trail = f[t];
-    {
-        char *nl = memchr(f[t], '\n', len - (size_t)(f[t] - data));
-        if (nl == NULL)
-            return zk__error(ZK_ECORRUPT, "a passage record is malformed");
-        *nl = '\0';
-        v->trail_len = (size_t)(nl - f[t]);
-        v->text = nl + 1;
-        v->text_len = len - (size_t)(v->text - data);
-    }
-    return ZK_OK;
-}
+/* A passage's record (record.h), for checking literals and for hits. */
+typedef zk__passage_rec passage_view;
 
 /* Does the item's literal occur in the passage (text or trail; trail only
  * for section:)? `nt`/`ntr` hold the normalised text and trail. */
@@ -1259,7 +1147,7 @@ static int doc_ok(zk_searcher *s, const zk__query *q, const item_state *st,
         if (!have_norm) {                                                      \
             rc = zk__reader_data(s->rd, id, &data, &len);                      \
             if (rc == ZK_OK)                                                   \
-                rc = parse_passage(data, len, &v);                             \
+                rc = zk__passage_decode(data, len, &v);                        \
             if (rc == ZK_OK)                                                   \
                 rc = zk__normalize_into(&s->nb, &s->nb_cap, v.text,            \
                                         v.text_len);                           \
@@ -1806,14 +1694,6 @@ static size_t shortest_cover(const mlist *m, unsigned n_terms)
 /* ---- the query ------------------------------------------------------------
  */
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* `parts`: the candidate's parts of the score, for --explain, or NULL */
 static int fill_hit(zk_searcher *s, zk_results *res, const cand *c, size_t rank,
                     const double *parts)
@@ -1828,7 +1708,7 @@ static int fill_hit(zk_searcher *s, zk_results *res, const cand *c, size_t rank,
     memset(h, 0, sizeof(*h));
     rc = zk__reader_data(s->rd, c->docid, &h->data, &len);
     if (rc == ZK_OK)
-        rc = parse_passage(h->data, len, &v);
+        rc = zk__passage_decode(h->data, len, &v);
     if (rc != ZK_OK) {
         hit_free(h);
         return rc;
@@ -2073,17 +1953,15 @@ static int run_query(zk_searcher *s, zk_results *res,
     }
     for (k = 0; rc == ZK_OK && k < words.n; k++) {
         char term[ZK_MAX_TERM + 4];
-        size_t wl = strlen(words.w[k]), wc = 0, j;
+        size_t wl = strlen(words.w[k]), tl;
         if (wl + 1 >= sizeof(term))
             continue;
-        for (j = 0; j < wl; j++)
-            wc += ((unsigned char)words.w[k][j] & 0xC0) != 0x80;
-        term[0] = ZK_P_LITERAL[0];
-        memcpy(term + 1, words.w[k], wl);
-        rc = wc <= 2
-                 ? rterms_add(&rt, term, wl + 1, ZK_PART_WORDS, ZK_W_WORD)
-                 : rterms_add(&rt, words.w[k], wl, ZK_PART_WORDS, ZK_W_WORD);
+        /* in the text: the term the indexer gave the word (terms.h) */
+        tl = zk__word_term(term, sizeof(term), words.w[k], wl);
+        rc = rterms_add(&rt, term, tl, ZK_PART_WORDS, ZK_W_WORD);
+        /* in the heading trail: every word, prefixed */
         term[0] = ZK_P_SECTION[0];
+        memcpy(term + 1, words.w[k], wl);
         if (rc == ZK_OK)
             rc = rterms_add(&rt, term, wl + 1, ZK_PART_SECTION, ZK_W_SECTION);
     }
@@ -2094,9 +1972,9 @@ static int run_query(zk_searcher *s, zk_results *res,
             continue;
         memset(&g, 0, sizeof(g));
         g.t = &rt;
-        each_gram(it->norm, it->norm_len, gram_count_cb, &g);
+        zk__literal_grams(it->norm, it->norm_len, gram_count_cb, &g);
         g.weight = ZK_W_LITERAL / (double)(g.count ? g.count : 1);
-        rc = each_gram(it->norm, it->norm_len, gram_add_cb, &g);
+        rc = zk__literal_grams(it->norm, it->norm_len, gram_add_cb, &g);
     }
     for (k = 0; rc == ZK_OK && k < rt.n; k++) {
         size_t gi;
@@ -2194,7 +2072,7 @@ static int run_query(zk_searcher *s, zk_results *res,
                     char *data = NULL;
                     rc = zk__reader_data(s->rd, c[i].docid, &data, &dlen);
                     if (rc == ZK_OK)
-                        rc = parse_passage(data, dlen, &v);
+                        rc = zk__passage_decode(data, dlen, &v);
                     else
                         free(data);
                 }
@@ -2302,7 +2180,7 @@ int zk_searcher_query(zk_results **out, zk_searcher *s, const char *query,
 {
     static const zk_search_options defaults = ZK_SEARCH_OPTIONS_INIT;
     zk_results *res;
-    double t0 = now_seconds();
+    double t0 = zk__now_seconds();
     size_t k;
     int rc, attempt;
 
@@ -2386,7 +2264,7 @@ int zk_searcher_query(zk_results **out, zk_searcher *s, const char *query,
         zk_results_free(res);
         return rc;
     }
-    res->info.seconds = now_seconds() - t0;
+    res->info.seconds = zk__now_seconds() - t0;
     *out = res;
     return ZK_OK;
 }

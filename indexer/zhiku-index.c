@@ -1,4 +1,4 @@
-/* indexer/main.c - zhiku-index: index folders of reports, incrementally
+/* indexer/zhiku-index.c - zhiku-index: index folders of reports, incrementally
  *
  * A thin layer over zk_index_update(): options, a progress display (a bar
  * on a terminal, plain lines otherwise), the closing summary and the exit

@@ -1,4 +1,4 @@
-/* seg/main.c - zhiku-seg: segment text line by line, as `python -m jieba`
+/* seg/zhiku-seg.c - zhiku-seg: segment text line by line, as `python -m jieba`
  *
  * Reads files (or standard input) and prints one output line per input
  * line, its tokens joined by a delimiter. Input is streamed: a line of any

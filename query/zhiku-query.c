@@ -1,4 +1,4 @@
-/* query/main.c - zhiku-query: print the passages that best match a query
+/* query/zhiku-query.c - zhiku-query: print the passages that best match a query
  *
  * A thin layer over zk_searcher_query(): options, the output formats (text
  * with colours on a terminal, JSON, JSON lines, counts, file names), the
