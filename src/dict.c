@@ -9,8 +9,10 @@
  * user's frequency is added to the total, and a frequency of 0 puts the word
  * in the HMM's force-split set.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* dladdr */
+#include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
@@ -29,6 +31,12 @@
 #endif
 #ifndef ZK_DICT_BUILD_PATH
 #define ZK_DICT_BUILD_PATH ""
+#endif
+#ifndef ZK_DICT_FROM_LIBDIR
+#define ZK_DICT_FROM_LIBDIR ""
+#endif
+#ifndef ZK_DICT_FROM_BINDIR
+#define ZK_DICT_FROM_BINDIR ""
 #endif
 
 /* ---- overlay maps ------------------------------------------------------ */
@@ -259,8 +267,30 @@ static int readable(const char *path)
     return path != NULL && path[0] != '\0' && access(path, R_OK) == 0;
 }
 
+/* The dictionary of an installed tree, wherever it was installed or moved
+ * to: `rel` from the folder of the file that holds this code (libzhiku.so,
+ * or a program linked with libzhiku.a), canonical, in buf; 0 if there is
+ * none there. In a build tree, build/src/../share/zhiku is where the
+ * build writes it. */
+static int dict_beside(char *buf, const char *rel)
+{
+    Dl_info info;
+    char tmp[PATH_MAX];
+    const char *slash;
+
+    if (rel[0] == '\0' || !dladdr((void *)&zk_dict_open, &info) ||
+        info.dli_fname == NULL ||
+        (slash = strrchr(info.dli_fname, '/')) == NULL)
+        return 0;
+    if (snprintf(tmp, sizeof(tmp), "%.*s/%s", (int)(slash - info.dli_fname),
+                 info.dli_fname, rel) >= (int)sizeof(tmp))
+        return 0;
+    return realpath(tmp, buf) != NULL && readable(buf);
+}
+
 int zk_dict_open(zk_dict **out, const char *path)
 {
+    char beside[PATH_MAX];
     zk_dict *d;
     int rc;
 
@@ -271,6 +301,9 @@ int zk_dict_open(zk_dict **out, const char *path)
         const char *env = getenv("ZHIKU_DICT");
         if (env != NULL && env[0] != '\0')
             path = env;
+        else if (dict_beside(beside, ZK_DICT_FROM_LIBDIR) ||
+                 dict_beside(beside, ZK_DICT_FROM_BINDIR))
+            path = beside;
         else if (readable(ZK_DICT_INSTALL_PATH))
             path = ZK_DICT_INSTALL_PATH;
         else if (readable(ZK_DICT_BUILD_PATH))
@@ -278,8 +311,10 @@ int zk_dict_open(zk_dict **out, const char *path)
         else
             return zk__error(ZK_ENOTFOUND,
                              "no segmentation dictionary found: set ZHIKU_DICT "
-                             "or install zhiku (looked for '%s' and '%s')",
-                             ZK_DICT_INSTALL_PATH, ZK_DICT_BUILD_PATH);
+                             "or install zhiku (looked for %s beside the "
+                             "library, '%s' and '%s')",
+                             ZK_DICT_FROM_LIBDIR, ZK_DICT_INSTALL_PATH,
+                             ZK_DICT_BUILD_PATH);
     }
     d = calloc(1, sizeof(*d));
     if (d == NULL)

@@ -1,9 +1,11 @@
 #!/bin/bash
 # install.sh - libzhiku as another program sees it: install a build tree
-# into its prefix (configured with -DCMAKE_INSTALL_PREFIX=PREFIX), check what
+# into PREFIX with cmake --install --prefix (PREFIX is not the prefix the
+# tree was configured with, so nothing may depend on that one), check what
 # landed there, build the example against the *installed* package with
 # pkg-config and with CMake (shared and static), run it on the seed paper,
-# and run the Python module's tests over the installed library.
+# run the Python module's tests over the installed library, and move the
+# installed tree elsewhere and use it again.
 # usage: install.sh BUILD_DIR PREFIX SHARED_DIR
 set -uo pipefail
 build=$1 prefix=$2 shared=$3
@@ -25,8 +27,16 @@ unset ZHIKU_DICT ZHIKU_INDEX ZHIKU_LIBRARY
 export HOME=$work/home XDG_DATA_HOME=$work/home/data
 mkdir -p "$HOME"
 
-cmake --install "$build" > "$work/install.log" 2>&1 ||
+configured=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$build/CMakeCache.txt")
+if [ "$configured" != "$prefix" ]; then ok; else
+    bad "the build tree is configured for $prefix: configure it for another prefix"
+fi
+cmake --install "$build" --prefix "$prefix" > "$work/install.log" 2>&1 ||
     { cat "$work/install.log"; exit 1; }
+prefix=$(cd "$prefix" && pwd -P)
+if ! grep -q "Installing: $configured/" "$work/install.log"; then ok; else
+    bad "cmake --install --prefix wrote into the configured prefix $configured"
+fi
 libdir=$(ls -d "$prefix"/lib/*/libzhiku.so.0 "$prefix"/lib/libzhiku.so.0 \
     2> /dev/null | head -1)
 libdir=$(dirname "${libdir:-$prefix/lib/none}")
@@ -82,6 +92,16 @@ run_example() { # name binary
 # pkg-config, through the example's Makefile
 export PKG_CONFIG_PATH=$libdir/pkgconfig
 check "pkg-config --modversion" pkg-config --exact-version=0.1.0 zhiku
+# the package's folders are where it was installed, not where configured
+incdir=$(pkg-config --variable=includedir zhiku)
+if [ -f "$incdir/zhiku/zhiku.h" ]; then ok; else
+    bad "pkg-config includedir '$incdir' has no zhiku/zhiku.h"
+fi
+if pkg-config --cflags zhiku | grep -q -- "-I$incdir " &&
+    [ -f "$(pkg-config --variable=dictdir zhiku)/jieba.zkd" ] &&
+    [ -e "$(pkg-config --variable=libdir zhiku)/libzhiku.so" ]; then ok; else
+    bad "pkg-config's folders: $(pkg-config --cflags --libs zhiku)"
+fi
 check "make with pkg-config" make -C "$work/examples" -s
 run_example pkg-config "$work/examples/search_folder"
 
@@ -93,7 +113,14 @@ for kind in shared static; do
         -B "$work/build-$kind" -DCMAKE_PREFIX_PATH="$prefix" \
         -DZK_EXAMPLE_STATIC=$flag
     check "cmake build ($kind)" cmake --build "$work/build-$kind"
-    run_example "cmake-$kind" "$work/build-$kind/search_folder"
+    # (a program linked with libzhiku.a cannot tell where the package was
+    # installed: it is told, docs/api.md)
+    if [ "$kind" = static ]; then
+        ZHIKU_DICT=$prefix/share/zhiku/jieba.zkd \
+            run_example "cmake-$kind" "$work/build-$kind/search_folder"
+    else
+        run_example "cmake-$kind" "$work/build-$kind/search_folder"
+    fi
 done
 if objdump -p "$work/build-static/search_folder" | grep -q 'NEEDED.*libzhiku'
 then bad "the static example needs libzhiku.so"; else ok; fi
@@ -116,6 +143,7 @@ check "zhiku-index on the installed prefix" zhiku-index -q -i "$work/ix-cli" \
     "$corpus"
 check "zhiku-query on the installed prefix" zhiku-query -i "$work/ix-cli" \
     --count 城乡耦合
+cp "$work/out" "$work/count.out"
 for m in "$prefix"/share/man/man*/zhiku*; do
     # groff exits 0 after warnings: any output is a failure
     if warnings=$(groff -man -Tutf8 -ww -z "$m" 2>&1) && [ -z "$warnings" ]
@@ -137,6 +165,29 @@ else
     bad "python tests"
     cat "$work/py.out"
 fi
+
+# the installed tree moved elsewhere still works: the programs find the
+# library, the library its dictionary and formats module, the Python
+# module the library, pkg-config the headers
+moved=$work/moved
+mv "$prefix" "$moved"
+export PATH=$moved/bin:$PATH PYTHONPATH=$moved/lib/python3/dist-packages
+export PKG_CONFIG_PATH=$moved/${libdir#"$prefix"/}/pkgconfig
+if out=$("$moved/bin/zhiku-query" -i "$work/ix-cli" --count 城乡耦合 2>&1) &&
+    [ "$out" = "$(cat "$work/count.out")" ]; then ok; else
+    bad "zhiku-query after the move: $out"
+fi
+check "zhiku-index after the move (reads a .docx: the formats module)" \
+    "$moved/bin/zhiku-index" -q -i "$work/ix-moved" "$corpus"
+if [ -f "$(pkg-config --variable=includedir zhiku)/zhiku/zhiku.h" ]; then ok
+else bad "pkg-config after the move: $(pkg-config --cflags zhiku)"; fi
+check "python after the move" python3 -c "
+import zhiku
+assert zhiku.__file__.startswith('$moved'), zhiku.__file__
+with zhiku.open('$work/ix-cli') as ix:
+    assert len(ix.search('城乡耦合').hits) > 0
+"
+mv "$moved" "$prefix"
 
 echo "install: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
