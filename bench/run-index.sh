@@ -13,8 +13,9 @@
 #    (--no-j1 skips it).
 # 2. Exports the passages zhiku extracted (untimed) and has each peer index
 #    exactly those, each in its own process: bench/index_peers.py.
-# 3. Then N pairs (--pairs, default 3; 0 skips them): zhiku-index into a
-#    fresh index and the Xapian peer, one after the other, N times, so
+# 3. Then N rounds (--pairs, default 3; 0 skips them): zhiku-index into a
+#    fresh index, the Xapian peer and the FTS5 peer, one after the other,
+#    N times, so
 #    that each pair's ratio compares runs made under the same load (the
 #    machine's speed drifts over the minutes a single run of each takes).
 # 4. Writes the results between the index-bench markers of
@@ -225,7 +226,7 @@ rm -rf "$work/xapian-ngram" "$work/xapian-ngram-compact"
 
 # --------------------------------------------------------------- pairs
 for k in $(seq 1 "$pairs"); do
-    log "pair $k of $pairs: zhiku-index, then the Xapian peer"
+    log "pair $k of $pairs: zhiku-index, then the Xapian peer, then FTS5"
     rm -rf "$work/zk-pair"
     timed "pair$k-zhiku" "$zk" -q -i "$work/zk-pair" "${args[@]}" || true
     zhiku_ok "pair$k-zhiku"
@@ -233,6 +234,9 @@ for k in $(seq 1 "$pairs"); do
     timed "pair$k-xapian" "$PY" "$here/index_peers.py" xapian "$work/passages.jsonl" \
         "$work/xapian-pair" || { cat "$res/pair$k-xapian.err" >&2; exit 1; }
     rm -rf "$work/xapian-pair"
+    timed "pair$k-fts5" "$PY" "$here/index_peers.py" fts5 "$work/passages.jsonl" \
+        "$work/fts5-pair.db" || { cat "$res/pair$k-fts5.err" >&2; exit 1; }
+    rm -f "$work/fts5-pair.db"
 done
 printf 'pairs\t%s\n' "$pairs" >>"$res/meta.tsv"
 
