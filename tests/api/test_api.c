@@ -70,6 +70,14 @@ static void test_version(void **state)
     snprintf(buf, sizeof(buf), "%d.%d.%d", ZK_VERSION_MAJOR, ZK_VERSION_MINOR,
              ZK_VERSION_PATCH);
     assert_string_equal(zk_version(), buf);
+    /* ZK_CHECK_VERSION: this version and earlier ones, not later ones */
+    assert_true(ZK_CHECK_VERSION(ZK_VERSION_MAJOR, ZK_VERSION_MINOR,
+                                 ZK_VERSION_PATCH));
+    assert_true(ZK_CHECK_VERSION(0, 0, 0));
+    assert_false(ZK_CHECK_VERSION(ZK_VERSION_MAJOR, ZK_VERSION_MINOR,
+                                  ZK_VERSION_PATCH + 1));
+    assert_false(ZK_CHECK_VERSION(ZK_VERSION_MAJOR, ZK_VERSION_MINOR + 1, 0));
+    assert_false(ZK_CHECK_VERSION(ZK_VERSION_MAJOR + 1, 0, 0));
 }
 
 static void test_free_null(void **state)
