@@ -40,6 +40,7 @@
 #include "normalize_internal.h"
 #include "query.h"
 #include "record.h"
+#include "search_impl.h"
 #include "search_weights.h"
 #include "store.h"
 #include "stub.h"
@@ -151,48 +152,6 @@ static int set_has(const idset *s, uint32_t id)
 
 /* ---- the searcher -------------------------------------------------------- */
 
-/* What the searcher knows of one report (its record). */
-typedef struct report {
-    char id[17];
-    int loaded; /* fields below filled */
-    char *path, *title, *date, *author, *org, *keywords, *docno;
-    int year;
-    unsigned n_passages;
-    uint64_t size; /* bytes of source text */
-} report;
-
-struct zk_searcher {
-    char *path;
-    zk__reader *rd;
-    zk_dict *dict;
-    zk_seg *seg;
-    unsigned n_shards;
-    uint64_t n_passages;
-    double avlength;
-    /* the records, ascending docids (loaded on first use): their docids,
-     * and per shard their docids and indexes into reports; a report's
-     * fields are read when first needed, so the pages of `reports` a
-     * query does not need are never touched */
-    report *reports;
-    uint32_t *rec_docid;
-    size_t n_reports;
-    uint32_t *loaded; /* the reports whose fields were read, to free */
-    size_t n_loaded;
-    uint32_t *by_shard[ZK_MAX_SHARDS];
-    uint32_t *shard_docid[ZK_MAX_SHARDS];
-    size_t n_by_shard[ZK_MAX_SHARDS];
-    int records_loaded, all_loaded;
-    /* passage lengths looked up so far: an open-addressing table of
-     * (docid, length), docid 0 marking a free slot; like the records,
-     * kept until the revision read changes */
-    uint32_t (*dlen)[2];
-    size_t dlen_n, dlen_cap;
-    struct stat stub; /* the stub file when opened: a compaction replaces
-                         it, and the searcher then reopens */
-    zk_norm nb, nb2;
-    size_t nb_cap, nb2_cap;
-};
-
 static char *xstrndup(const char *s, size_t n)
 {
     char *d = malloc(n + 1);
@@ -202,221 +161,6 @@ static char *xstrndup(const char *s, size_t n)
     memcpy(d, s, n);
     d[n] = '\0';
     return d;
-}
-
-static void report_clear(report *r)
-{
-    free(r->path);
-    free(r->title);
-    free(r->date);
-    free(r->author);
-    free(r->org);
-    free(r->keywords);
-    free(r->docno);
-    r->path = r->title = r->date = r->author = r->org = r->keywords = r->docno =
-        NULL;
-    r->loaded = 0;
-}
-
-static void drop_records(zk_searcher *s)
-{
-    size_t i;
-
-    for (i = 0; i < s->n_loaded; i++)
-        report_clear(&s->reports[s->loaded[i]]);
-    free(s->reports);
-    free(s->rec_docid);
-    free(s->loaded);
-    s->reports = NULL;
-    s->rec_docid = NULL;
-    s->loaded = NULL;
-    s->n_reports = s->n_loaded = 0;
-    for (i = 0; i < ZK_MAX_SHARDS; i++) {
-        free(s->by_shard[i]);
-        free(s->shard_docid[i]);
-        s->by_shard[i] = NULL;
-        s->shard_docid[i] = NULL;
-        s->n_by_shard[i] = 0;
-    }
-    s->records_loaded = s->all_loaded = 0;
-    free(s->dlen);
-    s->dlen = NULL;
-    s->dlen_n = s->dlen_cap = 0;
-}
-
-static unsigned shard_of_doc(const zk_searcher *s, uint32_t docid)
-{
-    return (docid - 1) % s->n_shards;
-}
-
-/* The record docids, split by shard (docids of one shard keep their order
- * in the combined numbering). */
-static int load_records(zk_searcher *s)
-{
-    zk__plist pl = {0};
-    size_t i;
-    int rc;
-
-    if (s->records_loaded)
-        return ZK_OK;
-    rc = zk__reader_postlist(s->rd, ZK_T_RECORD, 2, 0, &pl);
-    if (rc != ZK_OK)
-        return rc;
-    s->reports = calloc(pl.n ? pl.n : 1, sizeof(*s->reports));
-    s->rec_docid = malloc((pl.n ? pl.n : 1) * sizeof(uint32_t));
-    s->loaded = malloc((pl.n ? pl.n : 1) * sizeof(uint32_t));
-    for (i = 0; s->reports != NULL && i < s->n_shards; i++) {
-        s->by_shard[i] = malloc((pl.n ? pl.n : 1) * sizeof(uint32_t));
-        s->shard_docid[i] = malloc((pl.n ? pl.n : 1) * sizeof(uint32_t));
-    }
-    for (i = 0; i < s->n_shards; i++)
-        if (s->by_shard[i] == NULL || s->shard_docid[i] == NULL)
-            break;
-    if (s->reports == NULL || s->rec_docid == NULL || s->loaded == NULL ||
-        i < s->n_shards) {
-        zk__plist_free(&pl);
-        drop_records(s);
-        return zk__error_oom();
-    }
-    for (i = 0; i < pl.n; i++) {
-        unsigned sh = shard_of_doc(s, pl.ids[i]);
-        s->rec_docid[i] = pl.ids[i];
-        s->shard_docid[sh][s->n_by_shard[sh]] = pl.ids[i];
-        s->by_shard[sh][s->n_by_shard[sh]++] = (uint32_t)i;
-    }
-    s->n_reports = pl.n;
-    zk__plist_free(&pl);
-    s->records_loaded = 1;
-    return ZK_OK;
-}
-
-/* The slot of passage `id` in the length table: its entry, or the free
- * slot where it belongs. */
-static uint32_t *dlen_slot(const zk_searcher *s, uint32_t id)
-{
-    size_t mask = s->dlen_cap - 1, i = ((size_t)id * 2654435761u) & mask;
-
-    while (s->dlen[i][0] != 0 && s->dlen[i][0] != id)
-        i = (i + 1) & mask;
-    return s->dlen[i];
-}
-
-/* Room in the length table for `more` entries, at most half full. */
-static int dlen_reserve(zk_searcher *s, size_t more)
-{
-    uint32_t(*old)[2] = s->dlen;
-    size_t cap = s->dlen_cap ? s->dlen_cap : 256, i, old_cap = s->dlen_cap;
-
-    while (cap < 2 * (s->dlen_n + more))
-        cap *= 2;
-    if (cap == s->dlen_cap)
-        return ZK_OK;
-    s->dlen = calloc(cap, sizeof(*s->dlen));
-    if (s->dlen == NULL) {
-        s->dlen = old;
-        return zk__error_oom();
-    }
-    s->dlen_cap = cap;
-    for (i = 0; i < old_cap; i++)
-        if (old[i][0] != 0)
-            memcpy(dlen_slot(s, old[i][0]), old[i], sizeof(old[i]));
-    free(old);
-    return ZK_OK;
-}
-
-/* The lengths dl[i] of passages ids[i] (ascending). A searcher keeps the
- * lengths it has read, so that a query reads only those of passages no
- * earlier query looked at: reading lengths is a pass over the index's
- * length list, which for a common term costs as much as the rest of the
- * query. The table grows with the passages looked at (16 bytes each at
- * most), so a single query touches little memory. */
-static int passage_lengths(zk_searcher *s, const uint32_t *ids, size_t n,
-                           uint32_t *dl)
-{
-    size_t i, m = 0;
-    int rc = s->dlen_cap ? ZK_OK : dlen_reserve(s, n);
-
-    for (i = 0; rc == ZK_OK && i < n; i++) {
-        dl[i] = dlen_slot(s, ids[i])[1]; /* 0 if not known */
-        m += dl[i] == 0;
-    }
-    if (rc == ZK_OK && m > 0)
-        rc = zk__reader_doclens(s->rd, ids, n, dl);
-    if (rc == ZK_OK && m > 0)
-        rc = dlen_reserve(s, m);
-    for (i = 0; rc == ZK_OK && m > 0 && i < n; i++) {
-        uint32_t *e = dlen_slot(s, ids[i]);
-        if (e[0] == 0 && dl[i] != 0) {
-            e[0] = ids[i];
-            e[1] = dl[i];
-            s->dlen_n++;
-        }
-    }
-    return rc;
-}
-
-/* The report (index into s->reports) of passage `docid`, or SIZE_MAX:
- * the first record after it in its shard. Called for ascending docids,
- * with cur[] (one per shard, starting at 0) kept between calls, so that
- * the records are walked through once. */
-static size_t report_of(const zk_searcher *s, uint32_t docid, size_t *cur)
-{
-    unsigned sh = shard_of_doc(s, docid);
-    const uint32_t *d = s->shard_docid[sh];
-    size_t k = cur[sh], n = s->n_by_shard[sh];
-
-    while (k < n && d[k] <= docid)
-        k++;
-    cur[sh] = k;
-    return k < n ? s->by_shard[sh][k] : SIZE_MAX;
-}
-
-static int load_report(zk_searcher *s, report *r)
-{
-    char *data = NULL, *v;
-    size_t len = 0;
-    int rc;
-
-    if (r->loaded)
-        return ZK_OK;
-    rc = zk__reader_data(s->rd, s->rec_docid[r - s->reports], &data, &len);
-    if (rc != ZK_OK)
-        return rc;
-    v = zk__record_field(data, len, "id");
-    snprintf(r->id, sizeof(r->id), "%s", v ? v : "");
-    free(v);
-    r->path = zk__record_field(data, len, "path");
-    r->title = zk__record_field(data, len, "title");
-    r->date = zk__record_field(data, len, "date");
-    r->author = zk__record_field(data, len, "author");
-    r->org = zk__record_field(data, len, "org");
-    r->keywords = zk__record_field(data, len, "keywords");
-    r->docno = zk__record_field(data, len, "docno");
-    v = zk__record_field(data, len, "year");
-    r->year = v ? atoi(v) : 0;
-    free(v);
-    v = zk__record_field(data, len, "passages");
-    r->n_passages = v ? (unsigned)atoi(v) : 0;
-    free(v);
-    v = zk__record_field(data, len, "size");
-    r->size = v ? strtoull(v, NULL, 10) : 0;
-    free(v);
-    free(data);
-    r->loaded = 1;
-    s->loaded[s->n_loaded++] = (uint32_t)(r - s->reports);
-    return ZK_OK;
-}
-
-static int load_all_reports(zk_searcher *s)
-{
-    size_t i;
-    int rc = load_records(s);
-
-    for (i = 0; rc == ZK_OK && !s->all_loaded && i < s->n_reports; i++)
-        rc = load_report(s, &s->reports[i]);
-    if (rc == ZK_OK)
-        s->all_loaded = 1;
-    return rc;
 }
 
 static int check_index(zk_searcher *s)
@@ -594,7 +338,7 @@ static int follow_stub(zk_searcher *s)
     zk__reader_free(s->rd);
     s->rd = rd;
     s->stub = st;
-    drop_records(s);
+    zk__sr_drop_records(s);
     return refresh_stats(s);
 }
 
@@ -663,12 +407,12 @@ int zk_searcher_info_get(zk_index_info *out, zk_searcher *s)
     rc = follow_stub(s);
     for (attempt = 0; rc == ZK_OK || rc == ZK__EMODIFIED; attempt++) {
         /* the latest commit, read whole; retry if a writer replaces it */
-        drop_records(s);
+        zk__sr_drop_records(s);
         rc = reopen_reader(s);
         if (rc >= 0)
             rc = refresh_stats(s);
         if (rc == ZK_OK)
-            rc = load_all_reports(s);
+            rc = zk__sr_load_all_reports(s);
         if (rc != ZK__EMODIFIED || attempt == ZK_READ_ATTEMPTS)
             break;
         pause_before_retry(attempt);
@@ -740,7 +484,7 @@ void zk_searcher_free(zk_searcher *s)
 {
     if (s == NULL)
         return;
-    drop_records(s);
+    zk__sr_drop_records(s);
     zk_seg_free(s->seg);
     zk_dict_free(s->dict);
     zk__reader_free(s->rd);
@@ -1056,7 +800,7 @@ static int report_filter(zk_searcher *s, const zk__qitem *it, idset *out)
 {
     zk__plist pl = {0};
     size_t i;
-    int rc = load_all_reports(s);
+    int rc = zk__sr_load_all_reports(s);
 
     out->n = 0;
     for (i = 0; rc == ZK_OK && i < s->n_reports; i++) {
@@ -1715,7 +1459,7 @@ static int fill_hit(zk_searcher *s, zk_results *res, const cand *c, size_t rank,
     }
     rep = c->report != SIZE_MAX ? &s->reports[c->report] : NULL;
     if (rep != NULL)
-        rc = load_report(s, rep);
+        rc = zk__sr_load_report(s, rep);
     if (rc == ZK_OK && res->q != NULL)
         rc = find_matches(s, res->q, v.text, v.text_len, 0, 0, &m);
     if (rc == ZK_OK && res->q != NULL)
@@ -1845,7 +1589,7 @@ static int run_query(zk_searcher *s, zk_results *res,
 
     if (st == NULL)
         return zk__error_oom();
-    rc = load_records(s);
+    rc = zk__sr_load_records(s);
     if (rc == ZK_OK)
         rc = evaluate(s, q, st, &final);
     /* exact counts: check every candidate now; otherwise only as many as
@@ -1930,14 +1674,14 @@ static int run_query(zk_searcher *s, zk_results *res,
     for (i = 0; i < n; i++) {
         c[i].docid = final.v[i];
         c[i].slot = (uint32_t)i;
-        c[i].report = report_of(s, final.v[i], rcur);
+        c[i].report = zk__sr_report_of(s, final.v[i], rcur);
         ids[i] = final.v[i];
         dl[i] = (uint32_t)s->avlength; /* unless lengths are looked up */
         if (c[i].report != SIZE_MAX && per[c[i].report]++ == 0)
             reports_cand++;
     }
     if (ZK_BM25_B > 0 || ZK_W_LENGTH > 0)
-        rc = passage_lengths(s, ids, n, dl);
+        rc = zk__sr_passage_lengths(s, ids, n, dl);
 
     /* the ranking terms: the query's words (segmented as the index was),
      * in the text (words of one or two characters are literal terms), in
@@ -2025,7 +1769,7 @@ static int run_query(zk_searcher *s, zk_results *res,
 
     /* order: newest report first (then score), or by score */
     if (o->sort == ZK_SORT_DATE) {
-        rc = load_all_reports(s);
+        rc = zk__sr_load_all_reports(s);
         if (rc != ZK_OK)
             goto done;
         for (i = 0; i < n; i++) {
@@ -2228,7 +1972,7 @@ int zk_searcher_query(zk_results **out, zk_searcher *s, const char *query,
     if (rc == ZK_OK) {
         rc = reopen_reader(s);
         if (rc > 0) {
-            drop_records(s);
+            zk__sr_drop_records(s);
             rc = refresh_stats(s);
         }
     }
@@ -2251,7 +1995,7 @@ int zk_searcher_query(zk_results **out, zk_searcher *s, const char *query,
             if (res->q->items[k].field == ZK_QF_TEXT &&
                 !res->q->items[k].negated)
                 res->info.n_terms++;
-        drop_records(s);
+        zk__sr_drop_records(s);
         rc = reopen_reader(s);
         if (rc >= 0)
             rc = refresh_stats(s);
@@ -2365,9 +2109,9 @@ int zk_searcher_context(zk_results **out, zk_searcher *s, const zk_hit *hit,
     if (out == NULL || s == NULL || hit == NULL)
         return zk__error(ZK_EINVAL, "zk_searcher_context: NULL argument");
     *out = NULL;
-    rc = load_records(s);
+    rc = zk__sr_load_records(s);
     for (i = 0; rc == ZK_OK && i < s->n_reports; i++) {
-        rc = load_report(s, &s->reports[i]);
+        rc = zk__sr_load_report(s, &s->reports[i]);
         if (rc == ZK_OK && strcmp(s->reports[i].id, hit->report_id) == 0) {
             rep = &s->reports[i];
             break;

@@ -1,0 +1,125 @@
+/* search_impl.h - the searcher's private structures, and the functions its
+ * files (search*.c) share.
+ *
+ * A query runs in stages, one file each (docs/architecture.md):
+ *
+ *   search.c             opening the index, following a writer's commits
+ *   search_query.c       zk_searcher_query: the stages below, in order
+ *   search_candidates.c  candidates from the literal layer, report filters
+ *   search_verify.c      checking candidates against the passage text
+ *   search_rank.c        the ranking terms, BM25 and the other parts, top k
+ *   search_snippet.c     where the terms occur: highlights, proximity,
+ *                        snippets
+ *   search_results.c     the hits handed out (zk_results_*, context)
+ *   search_reports.c     the report records and passage lengths the others
+ *                        look up
+ *
+ * Every function here returns ZK_OK or a negative ZK_E* with the error set,
+ * unless its comment says otherwise. */
+#ifndef ZHIKU_SEARCH_IMPL_H
+#define ZHIKU_SEARCH_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "zhiku/normalize.h"
+#include "zhiku/search.h"
+#include "zhiku/segment.h"
+#include "index_internal.h"
+#include "internal.h"
+#include "normalize_internal.h"
+#include "query.h"
+#include "record.h"
+#include "store.h"
+
+/* ---- the searcher -------------------------------------------------------- */
+
+/* What the searcher knows of one report (its record). */
+typedef struct report {
+    char id[17];
+    int loaded; /* fields below filled */
+    char *path, *title, *date, *author, *org, *keywords, *docno;
+    int year;
+    unsigned n_passages;
+    uint64_t size; /* bytes of source text */
+} report;
+
+struct zk_searcher {
+    char *path;
+    zk__reader *rd;
+    zk_dict *dict;
+    zk_seg *seg;
+    unsigned n_shards;
+    uint64_t n_passages;
+    double avlength;
+    /* the records, ascending docids (loaded on first use): their docids,
+     * and per shard their docids and indexes into reports; a report's
+     * fields are read when first needed, so the pages of `reports` a
+     * query does not need are never touched */
+    report *reports;
+    uint32_t *rec_docid;
+    size_t n_reports;
+    uint32_t *loaded; /* the reports whose fields were read, to free */
+    size_t n_loaded;
+    uint32_t *by_shard[ZK_MAX_SHARDS];
+    uint32_t *shard_docid[ZK_MAX_SHARDS];
+    size_t n_by_shard[ZK_MAX_SHARDS];
+    int records_loaded, all_loaded;
+    /* passage lengths looked up so far: an open-addressing table of
+     * (docid, length), docid 0 marking a free slot; like the records,
+     * kept until the revision read changes */
+    uint32_t (*dlen)[2];
+    size_t dlen_n, dlen_cap;
+    struct stat stub; /* the stub file when opened: a compaction replaces
+                         it, and the searcher then reopens */
+    zk_norm nb, nb2;
+    size_t nb_cap, nb2_cap;
+};
+
+/* ---- report records and passage lengths (search_reports.c) --------------- */
+
+/* The shard of document `docid`: shards interleave their docids. */
+static inline unsigned zk__sr_shard_of(const zk_searcher *s, uint32_t docid)
+{
+    return (docid - 1) % s->n_shards;
+}
+
+/* The report (index into s->reports) of passage `docid`, or SIZE_MAX:
+ * the first record after it in its shard. Called for ascending docids,
+ * with cur[] (one per shard, starting at 0) kept between calls, so that
+ * the records are walked through once. The records must be loaded
+ * (zk__sr_load_records()). Inline: called once per candidate. */
+static inline size_t zk__sr_report_of(const zk_searcher *s, uint32_t docid,
+                                      size_t *cur)
+{
+    unsigned sh = zk__sr_shard_of(s, docid);
+    const uint32_t *d = s->shard_docid[sh];
+    size_t k = cur[sh], n = s->n_by_shard[sh];
+
+    while (k < n && d[k] <= docid)
+        k++;
+    cur[sh] = k;
+    return k < n ? s->by_shard[sh][k] : SIZE_MAX;
+}
+
+/* Read the record docids, split by shard, unless already read; the
+ * reports' fields are read later, one report at a time. */
+int zk__sr_load_records(zk_searcher *s);
+
+/* Read report r's fields from its record, unless already read. */
+int zk__sr_load_report(zk_searcher *s, report *r);
+
+/* The records and every report's fields. */
+int zk__sr_load_all_reports(zk_searcher *s);
+
+/* Forget the records, the reports' fields and the passage lengths read:
+ * the revision read changed. The searcher is left as if none was read. */
+void zk__sr_drop_records(zk_searcher *s);
+
+/* The lengths dl[i] (in terms) of passages ids[0..n), ascending, looked up
+ * in the searcher's table and read from the index for those it lacks. */
+int zk__sr_passage_lengths(zk_searcher *s, const uint32_t *ids, size_t n,
+                           uint32_t *dl);
+
+#endif
