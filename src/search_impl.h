@@ -122,4 +122,122 @@ void zk__sr_drop_records(zk_searcher *s);
 int zk__sr_passage_lengths(zk_searcher *s, const uint32_t *ids, size_t n,
                            uint32_t *dl);
 
+/* ---- id sets (search_candidates.c) -------------------------------------- */
+
+/* A set of docids: sorted, ascending, each once. Zero-initialise. */
+typedef struct idset {
+    uint32_t *v;
+    size_t n, cap;
+} idset;
+
+/* Free s's array and empty it. */
+void zk__idset_free(idset *s);
+
+/* a = a ∪ b (on failure a is unchanged). */
+int zk__idset_or(idset *a, const idset *b);
+
+/* Whether id is in s (binary search). Inline: called for every candidate
+ * and item when candidates are checked. */
+static inline int zk__idset_has(const idset *s, uint32_t id)
+{
+    size_t lo = 0, hi = s->n;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s->v[mid] < id)
+            lo = mid + 1;
+        else if (s->v[mid] > id)
+            hi = mid;
+        else
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- candidates (search_candidates.c) ----------------------------------- */
+
+/* The distinct n-grams of a literal, with their document frequencies. More
+ * than ZK_MAX_GRAMS only narrow the candidates further, which the check of
+ * each candidate does anyway. */
+#define ZK_MAX_GRAMS 256
+
+typedef struct gram_item {
+    char term[16];
+    size_t len;
+    uint64_t tf;
+} gram_item;
+
+/* An item's n-grams and, once its candidates are known, each n-gram's wdf
+ * in each candidate (w[k][i] for n-gram k and candidate i, NULL when not
+ * read): the ranking reuses them rather than reading the lists again. */
+typedef struct gram_set {
+    gram_item v[ZK_MAX_GRAMS];
+    size_t n;
+    uint32_t *w[ZK_MAX_GRAMS];
+    zk_searcher *s;
+    int rc;
+} gram_set;
+
+/* Per item: candidate set, and whether its members still need checking.
+ * A narrowed item's candidates were only looked for among the candidates
+ * of the items before it (see zk__sr_evaluate()); `own` is then an upper
+ * bound of its matches on its own (its rarest n-gram's frequency), else
+ * cand.n. */
+typedef struct item_state {
+    idset cand;
+    int exact;
+    int narrowed;
+    uint64_t own;
+    gram_set *g; /* a literal's n-grams, their wdfs aligned with cand */
+} item_state;
+
+/* Free g and its wdf arrays (NULL is a no-op). */
+void zk__sr_gram_set_free(gram_set *g);
+
+/* The distinct n-grams of item `it` (text: or section:), rarest first, with
+ * their frequencies. *out is set even on failure (NULL when out of
+ * memory): free it with zk__sr_gram_set_free(). */
+int zk__sr_literal_grams(zk_searcher *s, const zk__qitem *it, gram_set **out);
+
+/* Candidates for the literal of `it`, whose n-grams are g
+ * (zk__sr_literal_grams()): the passages holding all of them, into *out
+ * (replacing what it held), their wdfs into g->w. *exact tells whether
+ * they are exactly its matches, with no check against the text. */
+int zk__sr_literal_candidates(zk_searcher *s, const zk__qitem *it, gram_set *g,
+                              idset *out, int *exact);
+
+/* Whether item k is alone in its group, positive, and looked up by its
+ * n-grams: its candidates can then be looked for among those of the
+ * groups before it, and they hold every candidate of the query. */
+int zk__sr_narrowable(const zk__query *q, size_t k);
+
+/* The candidates of the whole query into *final (empty on entry), and each
+ * item's in st[0..q->n) (zeroed on entry; the caller frees their sets and
+ * gram sets, also on failure): a superset of the matches, exact when no
+ * item needs checking (zk__sr_need_verify()). The records must be loaded. */
+int zk__sr_evaluate(zk_searcher *s, const zk__query *q, item_state *st,
+                    idset *final);
+
+/* ---- checking candidates (search_verify.c) ------------------------------ */
+
+/* A passage's record (record.h), for checking literals and for hits. */
+typedef zk__passage_rec passage_view;
+
+/* Whether some item's candidates must be checked against the text. */
+int zk__sr_need_verify(const zk__query *q, const item_state *st);
+
+/* Whether candidate `id` of q is a match, into *ok. Every group needs an
+ * item that holds, and no excluded item may hold; items that need checking
+ * are checked against the passage's normalised text and trail (read once;
+ * a passage deleted under us is not a match). When `pv` is not NULL and the
+ * passage had to be read, *pv gets it (pv->data to free), and s->nb still
+ * holds its normalised text; otherwise pv->data is NULL. */
+int zk__sr_doc_ok(zk_searcher *s, const zk__query *q, const item_state *st,
+                  uint32_t id, int *ok, passage_view *pv);
+
+/* Check every candidate in *final, keeping the matches (nothing to do when
+ * all items are exact). */
+int zk__sr_verify(zk_searcher *s, const zk__query *q, item_state *st,
+                  idset *final);
+
 #endif
