@@ -31,6 +31,7 @@
 #include "normalize_internal.h"
 #include "query.h"
 #include "record.h"
+#include "search_weights.h"
 #include "store.h"
 
 /* ---- the searcher -------------------------------------------------------- */
@@ -239,5 +240,130 @@ int zk__sr_doc_ok(zk_searcher *s, const zk__query *q, const item_state *st,
  * all items are exact). */
 int zk__sr_verify(zk_searcher *s, const zk__query *q, item_state *st,
                   idset *final);
+
+/* ---- opening and reopening (search.c) ----------------------------------- */
+
+/* Catch up with the index's latest commit before a query: follow the stub
+ * if a writer replaced it, reopen the shards, and forget the records when
+ * what is read changed. */
+int zk__sr_latest(zk_searcher *s);
+
+/* Read the latest commit again after a writer replaced the revision being
+ * read (ZK__EMODIFIED): the records forgotten, the shards reopened (or the
+ * new stub followed) and the statistics read again. */
+int zk__sr_reread(zk_searcher *s);
+
+/* Wait before retry number `attempt` (0 first) of a read that lost its
+ * revision: not before the first ZK_RETRY_WAIT_FROM, then doubling. */
+void zk__sr_pause_before_retry(int attempt);
+
+/* The error for a read that lost its revision ZK_READ_ATTEMPTS times
+ * (ZK_EIO, naming the last cause). */
+int zk__sr_kept_changing(void);
+
+/* ---- candidates being ranked (search_rank.c) ---------------------------- */
+
+/* A candidate passage. Kept small (32 bytes): a query may have tens of
+ * thousands, and every page they take is a page fault in a fresh process.
+ * The parts of the score, for --explain only, are in an array of their own,
+ * row `slot` (the candidate's place before sorting). */
+typedef struct cand {
+    uint32_t docid;
+    uint32_t slot;
+    size_t report; /* index into s->reports, or SIZE_MAX */
+    double score;
+    unsigned char verified, rejected; /* checked lazily, see zk__sr_doc_ok() */
+} cand;
+
+typedef double part_row[ZK_N_PARTS];
+
+/* A query's candidates, ranked: parallel arrays of n entries. */
+typedef struct cand_list {
+    cand *c;         /* ascending docids until ranked */
+    part_row *parts; /* the parts of each score (--explain), or NULL */
+    uint32_t *ids;   /* the docids, ascending */
+    uint32_t *dl;    /* the passages' lengths in terms */
+    size_t n;
+} cand_list;
+
+/* Add v to a candidate's score, and to its part p when parts are kept.
+ * Inline: called for every posting in the scoring loops. */
+static inline void zk__sr_add_score(cand *c, part_row *parts, int p, double v)
+{
+    if (parts != NULL)
+        parts[c->slot][p] += v;
+    c->score += v;
+}
+
+/* Score every candidate of cl: the words, literal, section, title and
+ * length parts (search_weights.h), the candidates in docid order. The
+ * near part comes later, for the best only (zk__sr_near()). */
+int zk__sr_score(zk_searcher *s, const zk__query *q, const item_state *st,
+                 cand_list *cl);
+
+/* The near part for n_terms terms found within `span` characters. */
+double zk__sr_near(unsigned n_terms, size_t span);
+
+/* Put the newest reports first: each score becomes its report's date,
+ * then the score. Every report must be loaded. */
+void zk__sr_order_by_date(const zk_searcher *s, cand_list *cl);
+
+/* qsort() order of candidates: best score first, then ascending docid. */
+int zk__sr_cmp_cand(const void *a, const void *b);
+
+/* Move the `m` best candidates to the front of c[0..n), best first; the
+ * others stay behind them in any order. O(n log m). */
+void zk__sr_select_top(cand *c, size_t n, size_t m);
+
+/* ---- matches (search_snippet.c) ----------------------------------------- */
+
+/* A growing array of matches. Zero-initialise; free(v) when done. */
+typedef struct mlist {
+    zk_match *v;
+    size_t n, cap;
+} mlist;
+
+/* Every occurrence of each positive text: term of q (and of section:
+ * terms, when `trail`) in orig[0..len), normalised into s->nb now or, when
+ * `normalised`, already there; mapped back to original bytes and
+ * characters, in order, appended to *out. */
+int zk__sr_find_matches(zk_searcher *s, const zk__query *q, const char *orig,
+                        size_t len, int normalised, int trail, mlist *out);
+
+/* Proximity: the shortest stretch of text (characters) holding a match of
+ * each of the n_terms terms in m (sorted), or 0 if some term is missing or
+ * there are fewer than two. */
+size_t zk__sr_shortest_cover(const mlist *m, unsigned n_terms);
+
+/* ---- results (search_results.c) ----------------------------------------- */
+
+typedef struct hit_store {
+    zk_hit hit;
+    char *data; /* the passage record (owns section and text) */
+    char *meta; /* the report's path, title, date and id, copied so that
+                   hits outlive the searcher's report cache */
+    zk_match *matches, *smatches;
+    char *explain;
+} hit_store;
+
+struct zk_results {
+    zk_searcher *s;
+    zk__query *q;
+    zk_result_info info;
+    uint64_t *term_counts; /* per positive text term */
+    const char **term_text;
+    hit_store *hits;
+    size_t n_hits, next;
+    int context; /* context results: no matching */
+};
+
+/* Free what hit h owns (not h). */
+void zk__sr_hit_free(hit_store *h);
+
+/* Append to res->hits (which has room) the hit of candidate c at `rank`:
+ * its passage read, its report loaded, its matches found when res->q is
+ * set; `parts` is its row of score parts for --explain, or NULL. */
+int zk__sr_fill_hit(zk_searcher *s, zk_results *res, const cand *c, size_t rank,
+                    const double *parts);
 
 #endif
