@@ -20,6 +20,7 @@
 
 #include "terms.h"
 #include "search_impl.h"
+#include "util.h"
 
 /* ---- id sets (sorted docid arrays) ---------------------------------------*/
 
@@ -31,19 +32,7 @@ void zk__idset_free(idset *s)
 
 static int set_reserve(idset *s, size_t n)
 {
-    uint32_t *v;
-    size_t cap = s->cap ? s->cap : 64;
-
-    if (n <= s->cap)
-        return ZK_OK;
-    while (cap < n)
-        cap *= 2;
-    v = realloc(s->v, cap * sizeof(*v));
-    if (v == NULL)
-        return zk__error_oom();
-    s->v = v;
-    s->cap = cap;
-    return ZK_OK;
+    return zk__grow(&s->v, &s->cap, n, sizeof(*s->v), 64);
 }
 
 /* a = a ∩ b */

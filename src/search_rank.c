@@ -17,6 +17,7 @@
 #include "terms.h"
 #include "search_impl.h"
 #include "search_weights.h"
+#include "util.h"
 
 static char *xstrndup(const char *s, size_t n)
 {
@@ -53,14 +54,8 @@ static int words_add(wordlist *l, const char *w, size_t n)
     for (i = 0; i < l->n; i++)
         if (strlen(l->w[i]) == n && memcmp(l->w[i], w, n) == 0)
             return ZK_OK;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char **v = realloc(l->w, cap * sizeof(*v));
-        if (v == NULL)
-            return zk__error_oom();
-        l->w = v;
-        l->cap = cap;
-    }
+    if (zk__grow(&l->w, &l->cap, l->n + 1, sizeof(*l->w), 16) != ZK_OK)
+        return ZK_ENOMEM;
     l->w[l->n] = xstrndup(w, n);
     if (l->w[l->n] == NULL)
         return zk__error_oom();
@@ -128,14 +123,8 @@ static int rterms_add(rterms *t, const char *term, size_t len, int part,
             t->v[i].weight[part] += w;
             return ZK_OK;
         }
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 16;
-        rterm *v = realloc(t->v, cap * sizeof(*v));
-        if (v == NULL)
-            return zk__error_oom();
-        t->v = v;
-        t->cap = cap;
-    }
+    if (zk__grow(&t->v, &t->cap, t->n + 1, sizeof(*t->v), 16) != ZK_OK)
+        return ZK_ENOMEM;
     memset(&t->v[t->n], 0, sizeof(t->v[t->n]));
     t->v[t->n].term = xstrndup(term, len);
     if (t->v[t->n].term == NULL)

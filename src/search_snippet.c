@@ -9,20 +9,15 @@
 #include <string.h>
 
 #include "search_impl.h"
+#include "util.h"
 
 /* ---- matches ------------------------------------------------------------ */
 
 static int mlist_add(mlist *m, size_t s, size_t e, size_t cs, size_t ce,
                      unsigned term)
 {
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 16;
-        zk_match *v = realloc(m->v, cap * sizeof(*v));
-        if (v == NULL)
-            return zk__error_oom();
-        m->v = v;
-        m->cap = cap;
-    }
+    if (zk__grow(&m->v, &m->cap, m->n + 1, sizeof(*m->v), 16) != ZK_OK)
+        return ZK_ENOMEM;
     m->v[m->n].start = s;
     m->v[m->n].end = e;
     m->v[m->n].cstart = cs;
