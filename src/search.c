@@ -126,7 +126,7 @@ static int open_reader(zk_searcher *s, zk__reader **rd, struct stat *st)
 
     memset(&sb, 0, sizeof(sb));
     snprintf(stub, sizeof(stub), "%s/%s", s->path, ZK_STUB_NAME);
-    for (attempt = 0; attempt < 100; attempt++) {
+    for (attempt = 0; attempt < ZK_STUB_ATTEMPTS; attempt++) {
         struct stat after;
         if (stat(stub, st) != 0) {
             rc = zk__error(ZK_ENOTFOUND, "%s: %s", stub, strerror(errno));
@@ -166,9 +166,11 @@ void zk__sr_pause_before_retry(int attempt)
     struct timespec ts;
     long ms;
 
-    if (attempt < 2)
+    if (attempt < ZK_RETRY_WAIT_FROM)
         return;
-    ms = 1L << (attempt - 2 < 5 ? attempt - 2 : 5);
+    ms = 1L << (attempt - ZK_RETRY_WAIT_FROM < ZK_RETRY_WAIT_DOUBLINGS
+                    ? attempt - ZK_RETRY_WAIT_FROM
+                    : ZK_RETRY_WAIT_DOUBLINGS);
     ts.tv_sec = 0;
     ts.tv_nsec = ms * 1000000L;
     nanosleep(&ts, NULL);
@@ -254,7 +256,7 @@ static int shards_size(const zk_searcher *s, uint64_t *out)
 
     memset(&sb, 0, sizeof(sb));
     snprintf(stub, sizeof(stub), "%s/%s", s->path, ZK_STUB_NAME);
-    for (attempt = 0; attempt < 10; attempt++) {
+    for (attempt = 0; attempt < ZK_SIZE_ATTEMPTS; attempt++) {
         struct stat was, now;
         unsigned i;
         *out = 0;

@@ -20,6 +20,7 @@
 
 #include "terms.h"
 #include "search_impl.h"
+#include "search_plan.h"
 #include "util.h"
 
 /* ---- id sets (sorted docid arrays) ---------------------------------------*/
@@ -404,7 +405,7 @@ int zk__sr_evaluate(zk_searcher *s, const zk__query *q, item_state *st,
         t->exact = literal_exact(&q->items[nv[j].k]);
         if (q->items[nv[j].k].field == ZK_QF_SECTION)
             t->exact = 0; /* the n-grams also come from the text */
-        if (!first && (uint64_t) final->n * 4 < rare) {
+        if (!first && (uint64_t) final->n * ZK_NARROW_RATIO < rare) {
             /* look for it among the candidates so far */
             rc = zk__idset_or(&t->cand, final);
             if (rc == ZK_OK)

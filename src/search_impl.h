@@ -31,6 +31,7 @@
 #include "normalize_internal.h"
 #include "query.h"
 #include "record.h"
+#include "search_plan.h"
 #include "search_weights.h"
 #include "store.h"
 
@@ -157,11 +158,8 @@ static inline int zk__idset_has(const idset *s, uint32_t id)
 
 /* ---- candidates (search_candidates.c) ----------------------------------- */
 
-/* The distinct n-grams of a literal, with their document frequencies. More
- * than ZK_MAX_GRAMS only narrow the candidates further, which the check of
- * each candidate does anyway. */
-#define ZK_MAX_GRAMS 256
-
+/* The distinct n-grams of a literal (at most ZK_MAX_GRAMS), with their
+ * document frequencies. */
 typedef struct gram_item {
     char term[16];
     size_t len;

@@ -31,7 +31,7 @@ typedef struct tally {
 /* The passages on the page's last row: offset + limit. */
 static size_t page_end(const zk_search_options *o)
 {
-    return o->offset + (o->limit ? o->limit : 10);
+    return o->offset + (o->limit ? o->limit : ZK_DEFAULT_LIMIT);
 }
 
 /* One item of a query as a query of its own, into *one and *copy. */
@@ -178,7 +178,7 @@ static int order_cands(zk_searcher *s, const zk_search_options *o,
             return rc;
         zk__sr_order_by_date(s, cl);
     }
-    *top = page_end(o) * (o->per_report ? 4 : 1) + ZK_RERANK;
+    *top = page_end(o) * (o->per_report ? ZK_PER_REPORT_SPARE : 1) + ZK_RERANK;
     if (*top > cl->n)
         *top = cl->n;
     zk__sr_select_top(cl->c, cl->n, *top);
@@ -256,7 +256,8 @@ static int fill_page(zk_searcher *s, zk_results *res,
     int rc = ZK_OK;
 
     memset(per, 0, (s->n_reports + 1) * sizeof(*per));
-    res->hits = calloc(o->limit ? o->limit : 10, sizeof(*res->hits));
+    res->hits =
+        calloc(o->limit ? o->limit : ZK_DEFAULT_LIMIT, sizeof(*res->hits));
     if (res->hits == NULL)
         return zk__error_oom();
     for (i = 0, kept = 0; i < n && kept < want && rc == ZK_OK; i++) {
@@ -387,7 +388,7 @@ int zk_searcher_query(zk_results **out, zk_searcher *s, const char *query,
     if (opts->version != ZK_SEARCH_OPTIONS_VERSION)
         return zk__error(ZK_EINVAL, "zk_search_options version %u unknown",
                          opts->version);
-    if (opts->limit > 100000)
+    if (opts->limit > ZK_MAX_LIMIT)
         return zk__error(ZK_EINVAL, "limit %zu is too large", opts->limit);
     res = calloc(1, sizeof(*res));
     if (res == NULL)

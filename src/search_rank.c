@@ -16,6 +16,7 @@
 
 #include "terms.h"
 #include "search_impl.h"
+#include "search_plan.h"
 #include "search_weights.h"
 #include "util.h"
 
@@ -190,7 +191,7 @@ static int score_rterm(zk_searcher *s, const rterm *t, cand *c, part_row *parts,
                 j++;
             wdf[i] = j < cn && cv[j] == ids[i] ? cw[j] : 0;
         }
-    } else if (tf <= 2 * (uint64_t)n) {
+    } else if (tf <= ZK_MERGE_RATIO * (uint64_t)n) {
         rc = zk__reader_postlist(s->rd, t->term, t->len, 1, pl);
         if (rc != ZK_OK)
             return rc;
