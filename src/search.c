@@ -24,6 +24,22 @@
 #include "search_plan.h"
 #include "stub.h"
 
+/* The path of the stub file of the index at `dir`, into buf. */
+static void stub_path(char *buf, size_t size, const char *dir)
+{
+    snprintf(buf, size, "%s/%s", dir, ZK_STUB_NAME);
+}
+
+/* The message of the thread's last error (`fallback` when none) copied
+ * into buf, so that it survives the next error set. */
+static const char *last_message(char *buf, size_t size, const char *fallback)
+{
+    const zk_error *e = zk_error_last();
+
+    snprintf(buf, size, "%s", e ? e->message : fallback);
+    return buf;
+}
+
 static int check_index(zk_searcher *s)
 {
     char *schema = NULL, *dict = NULL, *user = NULL, *norm = NULL;
@@ -67,13 +83,11 @@ static int check_index(zk_searcher *s)
                 *semi = '\0';
             rc = zk_dict_load_userdict(s->dict, p);
             if (rc != ZK_OK) {
-                const zk_error *e = zk_error_last();
                 char msg[512];
-                snprintf(msg, sizeof(msg), "%s", e ? e->message : "");
                 rc = zk__error(ZK_EVERSION,
                                "%s: the index was built with the user "
                                "dictionary %s, which cannot be read now (%s)",
-                               s->path, p, msg);
+                               s->path, p, last_message(msg, sizeof(msg), ""));
             }
             p = semi ? semi + 1 : NULL;
         }
@@ -125,7 +139,7 @@ static int open_reader(zk_searcher *s, zk__reader **rd, struct stat *st)
     int attempt, rc = ZK_OK;
 
     memset(&sb, 0, sizeof(sb));
-    snprintf(stub, sizeof(stub), "%s/%s", s->path, ZK_STUB_NAME);
+    stub_path(stub, sizeof(stub), s->path);
     for (attempt = 0; attempt < ZK_STUB_ATTEMPTS; attempt++) {
         struct stat after;
         if (stat(stub, st) != 0) {
@@ -153,12 +167,10 @@ static int open_reader(zk_searcher *s, zk__reader **rd, struct stat *st)
 
 int zk__sr_kept_changing(void)
 {
-    const zk_error *e = zk_error_last();
     char why[512];
 
-    snprintf(why, sizeof(why), "%s", e ? e->message : "");
     return zk__error(ZK_EIO, "the index kept changing under the query: %s",
-                     why);
+                     last_message(why, sizeof(why), ""));
 }
 
 void zk__sr_pause_before_retry(int attempt)
@@ -185,7 +197,7 @@ static int follow_stub(zk_searcher *s)
     zk__reader *rd = NULL;
     int rc;
 
-    snprintf(stub, sizeof(stub), "%s/%s", s->path, ZK_STUB_NAME);
+    stub_path(stub, sizeof(stub), s->path);
     if (stat(stub, &st) != 0 || same_stub(&st, &s->stub))
         return ZK_OK;
     rc = open_reader(s, &rd, &st);
@@ -255,7 +267,7 @@ static int shards_size(const zk_searcher *s, uint64_t *out)
     int attempt, rc = ZK_OK;
 
     memset(&sb, 0, sizeof(sb));
-    snprintf(stub, sizeof(stub), "%s/%s", s->path, ZK_STUB_NAME);
+    stub_path(stub, sizeof(stub), s->path);
     for (attempt = 0; attempt < ZK_SIZE_ATTEMPTS; attempt++) {
         struct stat was, now;
         unsigned i;
@@ -321,7 +333,7 @@ int zk_searcher_open(zk_searcher **out, const char *path, const char *dict_path)
     if (out == NULL || path == NULL)
         return zk__error(ZK_EINVAL, "zk_searcher_open: NULL argument");
     *out = NULL;
-    snprintf(stub, sizeof(stub), "%s/%s", path, ZK_STUB_NAME);
+    stub_path(stub, sizeof(stub), path);
     if (stat(path, &st) != 0)
         return zk__error(ZK_ENOTFOUND,
                          "no index at %s: create one with 'zhiku-index -i %s "
@@ -349,8 +361,7 @@ int zk_searcher_open(zk_searcher **out, const char *path, const char *dict_path)
         rc = refresh_stats(s);
     if (rc != ZK_OK) {
         char msg[1024];
-        const zk_error *e = zk_error_last();
-        snprintf(msg, sizeof(msg), "%s", e ? e->message : zk_strerror(rc));
+        last_message(msg, sizeof(msg), zk_strerror(rc));
         zk_searcher_free(s);
         return zk__error(rc, "%s", msg);
     }

@@ -186,10 +186,12 @@ static int keep_with_grams(zk_searcher *s, gram_set *g, size_t from, idset *set)
     return rc;
 }
 
-/* Whether the candidates of `it` are its matches (terms.h). */
+/* Whether the candidates of `it` are its matches (terms.h): never for
+ * section:, whose n-grams also come from the text. */
 static int literal_exact(const zk__qitem *it)
 {
-    return zk__literal_exact(it->norm, it->norm_len);
+    return it->field != ZK_QF_SECTION &&
+           zk__literal_exact(it->norm, it->norm_len);
 }
 
 /* Candidates for a literal whose n-grams are g (zk__sr_literal_grams()):
@@ -305,8 +307,6 @@ static int item_candidates(zk_searcher *s, const zk__qitem *it, item_state *st)
         int rc = zk__sr_literal_grams(s, it, &st->g);
         if (rc == ZK_OK)
             rc = zk__sr_literal_candidates(s, it, st->g, &st->cand, &st->exact);
-        if (it->field == ZK_QF_SECTION)
-            st->exact = 0; /* the n-grams also come from the text */
         return rc;
     }
     return report_filter(s, it, &st->cand);
@@ -403,8 +403,6 @@ int zk__sr_evaluate(zk_searcher *s, const zk__query *q, item_state *st,
         gram_set *gs = nv[j].g;
         uint64_t rare = gs->n ? gs->v[0].tf : 0;
         t->exact = literal_exact(&q->items[nv[j].k]);
-        if (q->items[nv[j].k].field == ZK_QF_SECTION)
-            t->exact = 0; /* the n-grams also come from the text */
         if (!first && (uint64_t) final->n * ZK_NARROW_RATIO < rare) {
             /* look for it among the candidates so far */
             rc = zk__idset_or(&t->cand, final);
@@ -415,8 +413,6 @@ int zk__sr_evaluate(zk_searcher *s, const zk__query *q, item_state *st,
         } else {
             rc = zk__sr_literal_candidates(s, &q->items[nv[j].k], gs, &t->cand,
                                            &t->exact);
-            if (q->items[nv[j].k].field == ZK_QF_SECTION)
-                t->exact = 0;
             t->own = t->cand.n;
         }
         if (rc != ZK_OK)

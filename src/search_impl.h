@@ -81,6 +81,14 @@ struct zk_searcher {
 
 /* ---- report records and passage lengths (search_reports.c) --------------- */
 
+/* A passage's record (record.h), for checking literals and for hits. */
+typedef zk__passage_rec passage_view;
+
+/* Read and decode the record of passage `docid` into *v; v->data is the
+ * caller's to free. On failure v->data is NULL (nothing to free); a
+ * passage deleted under us gives ZK_ENOTFOUND. */
+int zk__sr_read_passage(zk_searcher *s, uint32_t docid, passage_view *v);
+
 /* The shard of document `docid`: shards interleave their docids. */
 static inline unsigned zk__sr_shard_of(const zk_searcher *s, uint32_t docid)
 {
@@ -218,9 +226,6 @@ int zk__sr_evaluate(zk_searcher *s, const zk__query *q, item_state *st,
                     idset *final);
 
 /* ---- checking candidates (search_verify.c) ------------------------------ */
-
-/* A passage's record (record.h), for checking literals and for hits. */
-typedef zk__passage_rec passage_view;
 
 /* Whether some item's candidates must be checked against the text. */
 int zk__sr_need_verify(const zk__query *q, const item_state *st);

@@ -34,6 +34,24 @@ static size_t page_end(const zk_search_options *o)
     return o->offset + (o->limit ? o->limit : ZK_DEFAULT_LIMIT);
 }
 
+/* Whether `it` is a positive text term: one the results count and
+ * highlight. */
+static int is_text_term(const zk__qitem *it)
+{
+    return it->field == ZK_QF_TEXT && !it->negated;
+}
+
+/* The positive text terms of q. */
+static unsigned text_terms(const zk__query *q)
+{
+    size_t k;
+    unsigned n = 0;
+
+    for (k = 0; k < q->n; k++)
+        n += (unsigned)is_text_term(&q->items[k]);
+    return n;
+}
+
 /* One item of a query as a query of its own, into *one and *copy. */
 static void item_alone(const zk__qitem *it, zk__query *one, zk__qitem *copy)
 {
@@ -76,7 +94,7 @@ static int count_terms(zk_searcher *s, const zk__query *q, int exact_counts,
         const zk__qitem *it = &q->items[k];
         zk__query one;
         zk__qitem copy;
-        if (it->field != ZK_QF_TEXT || it->negated)
+        if (!is_text_term(it))
             continue;
         term_counts[i] = st[k].own; /* exact, or an upper bound */
         if (n_matches == 0 && st[k].narrowed) {
@@ -218,15 +236,9 @@ static int rerank_near(zk_searcher *s, const zk__query *q, const item_state *st,
             /* the passage as zk__sr_doc_ok() read it, or read it now */
             int normalised = v.data != NULL;
             mlist m = {0};
-            size_t dlen, span;
-            if (v.data == NULL) {
-                char *data = NULL;
-                rc = zk__reader_data(s->rd, c->docid, &data, &dlen);
-                if (rc == ZK_OK)
-                    rc = zk__passage_decode(data, dlen, &v);
-                else
-                    free(data);
-            }
+            size_t span;
+            if (v.data == NULL)
+                rc = zk__sr_read_passage(s, c->docid, &v);
             if (rc == ZK_OK)
                 rc = zk__sr_find_matches(s, q, v.text, v.text_len, normalised,
                                          0, &m);
@@ -378,6 +390,7 @@ int zk_searcher_query(zk_results **out, zk_searcher *s, const char *query,
     zk_results *res;
     double t0 = zk__now_seconds();
     size_t k;
+    unsigned i;
     int rc, attempt;
 
     if (out == NULL || s == NULL || query == NULL)
@@ -399,26 +412,16 @@ int zk_searcher_query(zk_results **out, zk_searcher *s, const char *query,
         zk_results_free(res);
         return rc;
     }
-    for (k = 0; k < res->q->n; k++)
-        if (res->q->items[k].field == ZK_QF_TEXT && !res->q->items[k].negated)
-            res->info.n_terms++;
+    res->info.n_terms = text_terms(res->q);
     res->term_counts = calloc(res->info.n_terms + 1, sizeof(*res->term_counts));
     res->term_text = calloc(res->info.n_terms + 1, sizeof(*res->term_text));
     if (res->term_counts == NULL || res->term_text == NULL) {
         zk_results_free(res);
         return zk__error_oom();
     }
-    for (k = 0; k < res->q->n; k++) {
-        const zk__qitem *it = &res->q->items[k];
-        unsigned i = 0;
-        size_t j;
-        if (it->field != ZK_QF_TEXT || it->negated)
-            continue;
-        for (j = 0; j < k; j++)
-            i += res->q->items[j].field == ZK_QF_TEXT &&
-                 !res->q->items[j].negated;
-        res->term_text[i] = it->norm;
-    }
+    for (k = 0, i = 0; k < res->q->n; k++)
+        if (is_text_term(&res->q->items[k]))
+            res->term_text[i++] = res->q->items[k].norm;
     /* each query reads the latest commit */
     rc = zk__sr_latest(s);
     if (rc != ZK_OK) {
@@ -436,10 +439,7 @@ int zk_searcher_query(zk_results **out, zk_searcher *s, const char *query,
         free(res->hits);
         res->hits = NULL;
         memset(&res->info, 0, sizeof(res->info));
-        for (k = 0; k < res->q->n; k++)
-            if (res->q->items[k].field == ZK_QF_TEXT &&
-                !res->q->items[k].negated)
-                res->info.n_terms++;
+        res->info.n_terms = text_terms(res->q);
         rc = zk__sr_reread(s);
         if (rc != ZK_OK)
             break;

@@ -206,3 +206,18 @@ int zk__sr_load_all_reports(zk_searcher *s)
         s->all_loaded = 1;
     return rc;
 }
+
+int zk__sr_read_passage(zk_searcher *s, uint32_t docid, passage_view *v)
+{
+    char *data = NULL;
+    size_t len = 0;
+    int rc = zk__reader_data(s->rd, docid, &data, &len);
+
+    if (rc == ZK_OK)
+        rc = zk__passage_decode(data, len, v);
+    if (rc != ZK_OK) {
+        free(data);
+        v->data = NULL;
+    }
+    return rc;
+}

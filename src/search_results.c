@@ -69,17 +69,13 @@ int zk__sr_fill_hit(zk_searcher *s, zk_results *res, const cand *c, size_t rank,
     passage_view v;
     report *rep;
     mlist m = {0}, sm = {0};
-    size_t len;
     int rc;
 
     memset(h, 0, sizeof(*h));
-    rc = zk__reader_data(s->rd, c->docid, &h->data, &len);
-    if (rc == ZK_OK)
-        rc = zk__passage_decode(h->data, len, &v);
-    if (rc != ZK_OK) {
-        zk__sr_hit_free(h);
+    rc = zk__sr_read_passage(s, c->docid, &v);
+    if (rc != ZK_OK)
         return rc;
-    }
+    h->data = v.data; /* the hit owns the record its text points into */
     rep = c->report != SIZE_MAX ? &s->reports[c->report] : NULL;
     if (rep != NULL)
         rc = zk__sr_load_report(s, rep);

@@ -34,6 +34,19 @@ int zk__sr_need_verify(const zk__query *q, const item_state *st)
     return 0;
 }
 
+/* Read passage `id` into *v (v->data to free, also on failure once read),
+ * its text normalised into s->nb and its trail into s->nb2. */
+static int read_normalised(zk_searcher *s, uint32_t id, passage_view *v)
+{
+    int rc = zk__sr_read_passage(s, id, v);
+
+    if (rc == ZK_OK)
+        rc = zk__normalize_into(&s->nb, &s->nb_cap, v->text, v->text_len);
+    if (rc == ZK_OK)
+        rc = zk__normalize_into(&s->nb2, &s->nb2_cap, v->trail, v->trail_len);
+    return rc;
+}
+
 /* Is candidate `id` a match? Every group needs an item that holds, and no
  * excluded item may hold; items that need checking are checked against the
  * passage's normalised text and trail (read once). When `pv` is not NULL
@@ -42,27 +55,12 @@ int zk__sr_need_verify(const zk__query *q, const item_state *st)
 int zk__sr_doc_ok(zk_searcher *s, const zk__query *q, const item_state *st,
                   uint32_t id, int *ok, passage_view *pv)
 {
-    size_t k, len;
+    size_t k;
     unsigned g;
     char *data = NULL;
     passage_view v;
     int keep = 1, have_norm = 0, rc = ZK_OK;
 
-#define NORMALISE()                                                            \
-    do {                                                                       \
-        if (!have_norm) {                                                      \
-            rc = zk__reader_data(s->rd, id, &data, &len);                      \
-            if (rc == ZK_OK)                                                   \
-                rc = zk__passage_decode(data, len, &v);                        \
-            if (rc == ZK_OK)                                                   \
-                rc = zk__normalize_into(&s->nb, &s->nb_cap, v.text,            \
-                                        v.text_len);                           \
-            if (rc == ZK_OK)                                                   \
-                rc = zk__normalize_into(&s->nb2, &s->nb2_cap, v.trail,         \
-                                        v.trail_len);                          \
-            have_norm = rc == ZK_OK;                                           \
-        }                                                                      \
-    } while (0)
     for (g = 1; g <= q->n_groups && keep && rc == ZK_OK; g++) {
         int any = 0, member_group = 0;
         for (k = 0; k < q->n && !any && rc == ZK_OK; k++) {
@@ -76,7 +74,11 @@ int zk__sr_doc_ok(zk_searcher *s, const zk__query *q, const item_state *st,
                 any = 1;
                 continue;
             }
-            NORMALISE();
+            if (!have_norm) {
+                rc = read_normalised(s, id, &v);
+                data = v.data;
+                have_norm = rc == ZK_OK;
+            }
             if (rc == ZK_OK)
                 any = literal_in(it, &s->nb, &s->nb2);
         }
@@ -87,11 +89,14 @@ int zk__sr_doc_ok(zk_searcher *s, const zk__query *q, const item_state *st,
         const zk__qitem *it = &q->items[k];
         if (!it->negated || st[k].exact || !zk__idset_has(&st[k].cand, id))
             continue;
-        NORMALISE();
+        if (!have_norm) {
+            rc = read_normalised(s, id, &v);
+            data = v.data;
+            have_norm = rc == ZK_OK;
+        }
         if (rc == ZK_OK && literal_in(it, &s->nb, &s->nb2))
             keep = 0;
     }
-#undef NORMALISE
     if (pv != NULL) {
         pv->data = NULL;
         if (rc == ZK_OK && have_norm) {
