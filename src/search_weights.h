@@ -24,42 +24,35 @@
  *
  * BM25 uses k1 = ZK_BM25_K1 and b = ZK_BM25_B; idf is
  * log(1 + (N - n + 0.5) / (n + 0.5)) over N passages, n containing the term.
- * b and the section weight were tuned on the judged development set in
- * bench/relevance (docs/benchmarks-relevance.md): with the textbook b = 0.75
- * and section weight 0.8, one-line fragments and thin paragraphs under a
- * matching news headline ranked first (nDCG@10 0.577); b = 0.1 with section
- * weight 0.4 gave 0.801, and nDCG rose as b fell (0.3: 0.759, 0.2: 0.783).
- * Tuned on the same 25 topics, so it flatters.
  *
- * The length part came later, from the 125 topics graded by then (the
- * development set and four held-out sets, all development topics since):
- * among passages of one topic, the length of a passage told a highly
- * relevant one (grade 2) from a partly relevant one (grade 1) more often
- * than the score did (in 75% of such pairs, the score in 66%). Weights 0.5
- * to 3 were scored on those topics, the passages they brought into the top
- * 10 graded first: mean nDCG@10 0.793 without the part, 0.805 at 1, 0.813
- * at 2, 0.815 at 2.5, 0.816 at 3 (a multiplicative form, score x (1 + 0.1 x
- * log(...)), gave 0.815); 3.5 and 4 gave 0.810 and 0.802 with 28 and 47
- * ungraded passages in their top 10. 2.5 is the middle of the plateau. The
- * fifth held-out set (H101-H150) was written before any of this was run on it,
- * to judge the change.
+ * b, the section weight and the length weight were tuned on the judged
+ * topics of bench/relevance; which values were tried and what they scored
+ * is in docs/benchmarks-relevance.md, "Ranking weights: how they were
+ * tuned". Those topics are development topics now, so figures on them
+ * flatter zhiku.
  */
 #ifndef ZHIKU_SEARCH_WEIGHTS_H
 #define ZHIKU_SEARCH_WEIGHTS_H
 
 #define ZK_BM25_K1 1.2
 /* Little length normalisation: passages are windows of similar size, and
- * with the textbook 0.75 one-line fragments ranked first. (b = 0 would
- * spare a document-length lookup per posting, about half of a long query's
- * time, but scored 0.770 with unjudged passages in the top 10.) */
+ * with the textbook 0.75 one-line fragments ranked first; nDCG rose as b
+ * fell. (b = 0 would spare a document-length lookup per posting, about
+ * half of a long query's time, but ranked worse, with unjudged passages in
+ * the top 10.) */
 #define ZK_BM25_B 0.1
 
 #define ZK_W_WORD 1.0
 #define ZK_W_LITERAL 0.5
+/* Below the first value tried (0.8), with which thin paragraphs under a
+ * news headline that names the topic ranked first; tuned together with b. */
 #define ZK_W_SECTION 0.4
 #define ZK_W_TITLE 0.3
 #define ZK_W_NEAR 2.0
 #define ZK_NEAR_SCALE 8.0 /* a span of 8 characters halves the bonus */
+/* Length told a highly relevant passage from a partly relevant one more
+ * often than the score did; 2.5 is the middle of the plateau of the
+ * weights tried, above which ungraded passages entered the top 10. */
 #define ZK_W_LENGTH 2.5
 #define ZK_RERANK 100
 
