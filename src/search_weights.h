@@ -27,7 +27,7 @@
  *
  * b, the section weight and the length weight were tuned on the judged
  * topics of bench/relevance; which values were tried and what they scored
- * is in docs/benchmarks-relevance.md, "Ranking weights: how they were
+ * is in docs/ranking-weights.md, "Ranking weights: how they were
  * tuned". Those topics are development topics now, so figures on them
  * flatter zhiku.
  */
