@@ -50,7 +50,6 @@
  * 1 MiB per shard 1.18 MB/s and 86 MB peak, 8 MiB per shard 0.68 MB/s and
  * 316 MB), and Xapian's commit is cheap enough to pay often. */
 #define DEFAULT_BATCH_BYTES (2u << 20)
-#define MAX_PENDING 16 /* finished reports waiting for the writer */
 /* Longest metadata kept in a report's record, in characters. */
 #define ZK_MAX_TITLE_CHARS 256
 #define ZK_MAX_FIELD_CHARS 512
@@ -58,6 +57,28 @@
 /* Longest heading trail kept with a passage, in characters (real ones are
  * under 200). */
 #define ZK_MAX_TRAIL_CHARS 1024
+/* First sizes of the record table: enough for a folder of a few hundred
+ * reports without regrowing. The slots are kept at most half full
+ * (RECS_LOAD_DIV), so that a probe for an id stays short. */
+#define RECS_FIRST 256
+#define RECS_FIRST_SLOTS 512
+#define RECS_LOAD_DIV 2
+/* First sizes of the walk's lists: files found, names in one folder,
+ * folders entered; small, as they double when full. */
+#define JOBS_FIRST 256
+#define NAMES_FIRST 64
+#define DIRS_FIRST 64
+/* Bytes of a file of no known name read to tell its format: enough for
+ * every signature zk__format_sniff() knows and a sample of text. */
+#define SNIFF_BYTES 1024
+/* Most writer threads started when zk_update_options.threads is 0, however
+ * many processors there are (they are capped at the shard count too). */
+#define MAX_THREADS 16
+/* zk_index_update() compacts after a run that wrote at least
+ * 1/COMPACT_SHARE of the index's passages: the shards then hold as much
+ * again in replaced or loosely packed blocks, and compaction makes them
+ * about 40% smaller (docs/api.md). */
+#define COMPACT_SHARE 5
 
 /* ---- small strings ------------------------------------------------------- */
 
@@ -209,19 +230,14 @@ static int rm_put(rec_map *m, record *r)
         m->v[at] = *r;
         return ZK_OK;
     }
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 256;
-        record *v = realloc(m->v, cap * sizeof(*v));
-        if (v == NULL) {
-            free(r->path);
-            return zk__error_oom();
-        }
-        m->v = v;
-        m->cap = cap;
+    rc = zk__grow(&m->v, &m->cap, m->n + 1, sizeof(*m->v), RECS_FIRST);
+    if (rc != ZK_OK) {
+        free(r->path);
+        return rc;
     }
     m->v[m->n++] = *r;
-    if (m->n * 2 > m->n_slots) {
-        rc = rm_rehash(m, m->n_slots ? m->n_slots * 2 : 512);
+    if (m->n * RECS_LOAD_DIV > m->n_slots) {
+        rc = rm_rehash(m, m->n_slots ? m->n_slots * 2 : RECS_FIRST_SLOTS);
         if (rc != ZK_OK)
             return rc;
     } else {
@@ -469,6 +485,21 @@ typedef struct job {
     const zk_report_input *input;
 } job;
 
+/* Bytes of the first `max` characters of UTF-8 string s (all of it when it
+ * is shorter). */
+static size_t utf8_prefix(const char *s, size_t max)
+{
+    size_t i = 0, chars = 0;
+
+    while (s[i] != '\0' && chars < max) {
+        i++;
+        while ((s[i] & 0xC0) == 0x80)
+            i++;
+        chars++;
+    }
+    return i;
+}
+
 /* The folder terms and values shared by a report's passages. */
 static int add_common(builder *b, const job *j, const zk__report *rep)
 {
@@ -493,14 +524,8 @@ static int add_common(builder *b, const job *j, const zk__report *rep)
  * them; *cut is set when the trail is longer (shown with "…"). */
 static size_t trail_bytes(const char *s, int *cut)
 {
-    size_t i = 0, chars = 0;
+    size_t i = utf8_prefix(s, ZK_MAX_TRAIL_CHARS);
 
-    while (s[i] != '\0' && chars < ZK_MAX_TRAIL_CHARS) {
-        i++;
-        while ((s[i] & 0xC0) == 0x80)
-            i++;
-        chars++;
-    }
     *cut = s[i] != '\0';
     return i;
 }
@@ -710,16 +735,11 @@ static int remember(zk_index *ix, const result *r)
  * that shows the title would otherwise carry all of it. */
 static void clamp_field(char *s, size_t max)
 {
-    size_t i = 0, chars = 0;
+    size_t i;
 
     if (s == NULL)
         return;
-    while (s[i] != '\0' && chars < max) {
-        i++;
-        while ((s[i] & 0xC0) == 0x80)
-            i++;
-        chars++;
-    }
+    i = utf8_prefix(s, max);
     if (strlen(s + i) > 3) /* else the ellipsis would be no shorter */
         memcpy(s + i, "\xe2\x80\xa6", 4);
 }
@@ -1571,15 +1591,10 @@ typedef struct job_list {
 static int walk_add(job_list *l, const char *path, const struct stat *st)
 {
     job *j;
+    int rc = zk__grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v), JOBS_FIRST);
 
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 256;
-        job *v = realloc(l->v, cap * sizeof(*v));
-        if (v == NULL)
-            return zk__error_oom();
-        l->v = v;
-        l->cap = cap;
-    }
+    if (rc != ZK_OK)
+        return rc;
     j = &l->v[l->n];
     memset(j, 0, sizeof(*j));
     j->path = xstrdup(path);
@@ -1592,34 +1607,30 @@ static int walk_add(job_list *l, const char *path, const struct stat *st)
     return ZK_OK;
 }
 
+/* The folders a walk has entered, by device and inode. */
+typedef struct dir_id {
+    dev_t dev;
+    ino_t ino;
+} dir_id;
+
 typedef struct dir_seen {
-    dev_t *dev;
-    ino_t *ino;
+    dir_id *v;
     size_t n, cap;
 } dir_seen;
 
+/* 1 if the folder of `st` was entered before, else 0 (noting it), or -1
+ * when out of memory (the caller then passes over the folder). */
 static int seen_dir(dir_seen *s, const struct stat *st)
 {
     size_t i;
 
     for (i = 0; i < s->n; i++)
-        if (s->dev[i] == st->st_dev && s->ino[i] == st->st_ino)
+        if (s->v[i].dev == st->st_dev && s->v[i].ino == st->st_ino)
             return 1;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        dev_t *d = realloc(s->dev, cap * sizeof(*d));
-        ino_t *n;
-        if (d == NULL)
-            return -1;
-        s->dev = d;
-        n = realloc(s->ino, cap * sizeof(*n));
-        if (n == NULL)
-            return -1;
-        s->ino = n;
-        s->cap = cap;
-    }
-    s->dev[s->n] = st->st_dev;
-    s->ino[s->n] = st->st_ino;
+    if (zk__grow(&s->v, &s->cap, s->n + 1, sizeof(*s->v), DIRS_FIRST) != ZK_OK)
+        return -1;
+    s->v[s->n].dev = st->st_dev;
+    s->v[s->n].ino = st->st_ino;
     s->n++;
     return 0;
 }
@@ -1668,7 +1679,7 @@ static void walk_pass(walker *w, const char *path, const char *why)
 /* The format of a file of no known name, from its first bytes. */
 static int sniff_file(const char *path, const char **why)
 {
-    char head[1024];
+    char head[SNIFF_BYTES];
     ssize_t got;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
@@ -1742,16 +1753,9 @@ static int walk(walker *w, const char *path, int named)
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
-        if (n == cap) {
-            char **nn;
-            cap = cap ? cap * 2 : 64;
-            nn = realloc(names, cap * sizeof(*nn));
-            if (nn == NULL) {
-                rc = zk__error_oom();
-                break;
-            }
-            names = nn;
-        }
+        rc = zk__grow(&names, &cap, n + 1, sizeof(*names), NAMES_FIRST);
+        if (rc != ZK_OK)
+            break;
         names[n] = xstrdup(e->d_name);
         if (names[n] == NULL) {
             rc = ZK_ENOMEM;
@@ -1986,7 +1990,7 @@ static int hardware_threads(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
 
-    return n < 1 ? 1 : n > 16 ? 16 : (int)n;
+    return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
 }
 
 typedef struct refresh_ctx {
@@ -2286,8 +2290,9 @@ int zk_index_update(zk_index *ix, const char *const *paths, size_t n_paths,
             rc = zk__store_termfreq(ix->shards[s], ZK_T_PASSAGE, NULL, &n);
             total += n;
         }
-        if (rc == ZK_OK && (opts->compact > 0 ||
-                            (st.passages > 0 && st.passages * 5 >= total)))
+        if (rc == ZK_OK &&
+            (opts->compact > 0 ||
+             (st.passages > 0 && st.passages * COMPACT_SHARE >= total)))
             rc = zk_index_compact(ix);
     }
     if (rc == ZK_OK && stopped)
@@ -2301,8 +2306,7 @@ done:
     free(jobs.v);
     for (s = 0; s < ZK_MAX_SHARDS; s++)
         free(p.todo[s]);
-    free(wk.dirs.dev);
-    free(wk.dirs.ino);
+    free(wk.dirs.v);
     return rc;
 }
 
