@@ -33,6 +33,7 @@
 #include "zhiku/normalize.h"
 #include "zhiku/segment.h"
 #include "decode.h"
+#include "index_impl.h"
 #include "index_internal.h"
 #include "terms.h"
 #include "internal.h"
@@ -57,12 +58,6 @@
 /* Longest heading trail kept with a passage, in characters (real ones are
  * under 200). */
 #define ZK_MAX_TRAIL_CHARS 1024
-/* First sizes of the record table: enough for a folder of a few hundred
- * reports without regrowing. The slots are kept at most half full
- * (RECS_LOAD_DIV), so that a probe for an id stays short. */
-#define RECS_FIRST 256
-#define RECS_FIRST_SLOTS 512
-#define RECS_LOAD_DIV 2
 /* First sizes of the walk's lists: files found, names in one folder,
  * folders entered; small, as they double when full. */
 #define JOBS_FIRST 256
@@ -80,36 +75,6 @@
  * about 40% smaller (docs/api.md). */
 #define COMPACT_SHARE 5
 
-/* ---- small strings ------------------------------------------------------- */
-
-typedef zk__buf sbuf;
-
-static int sb_str(sbuf *b, const char *s)
-{
-    return zk__buf_add(b, s, strlen(s));
-}
-
-static char *xstrdup(const char *s)
-{
-    char *d = s ? strdup(s) : NULL;
-
-    if (s != NULL && d == NULL)
-        zk__error_oom();
-    return d;
-}
-
-/* ---- report records ------------------------------------------------------ */
-
-/* What the index remembers about one report's file. */
-typedef struct record {
-    char *path;
-    char id[17];
-    uint64_t size;
-    int64_t mtime_ns;
-    unsigned char hash[16];
-    int seen;
-} record;
-
 static void hash_hex(const unsigned char h[16], char out[33])
 {
     static const char hex[] = "0123456789abcdef";
@@ -120,199 +85,6 @@ static void hash_hex(const unsigned char h[16], char out[33])
         out[2 * i + 1] = hex[h[i] & 15];
     }
     out[32] = '\0';
-}
-
-static int unhex(const char *s, unsigned char out[16])
-{
-    int i;
-
-    for (i = 0; i < 32; i++) {
-        int c = s[i], v;
-        if (c >= '0' && c <= '9')
-            v = c - '0';
-        else if (c >= 'a' && c <= 'f')
-            v = c - 'a' + 10;
-        else
-            return -1;
-        if (i % 2 == 0)
-            out[i / 2] = (unsigned char)(v << 4);
-        else
-            out[i / 2] |= (unsigned char)v;
-    }
-    return 0;
-}
-
-static void report_id(const char *abspath, char out[17])
-{
-    snprintf(out, 17, "%016llx",
-             (unsigned long long)XXH3_64bits(abspath, strlen(abspath)));
-}
-
-/* ---- the index handle ---------------------------------------------------- */
-
-typedef struct rec_map {
-    record *v;
-    size_t n, cap;
-    size_t *slots; /* open addressing into v, SIZE_MAX empty */
-    size_t n_slots;
-} rec_map;
-
-struct zk_index {
-    char *path;
-    zk__store *shards[ZK_MAX_SHARDS]; /* a report lives in one shard */
-    unsigned n_shards;
-    /* the stub as last written: the shards' folders, and the last commit
-     * of the whole index (its spans are the documents that commit
-     * replaced, deleted in the shards since, for the next commit) */
-    zk__stub stub;
-    /* per shard, the documents replaced or removed since the shard's last
-     * commit, which the next commit hides (its shard's writer alone adds
-     * here); those replaced before it, for the next stub; and the shard's
-     * last document at its last commit */
-    zk__hidden pend[ZK_MAX_SHARDS], done[ZK_MAX_SHARDS];
-    uint32_t done_last[ZK_MAX_SHARDS];
-    int broken;  /* a commit failed: the shards may differ from the stub */
-    int lock_fd; /* zhiku's writer lock, or -1 */
-    pthread_mutex_t rec_mu; /* guards recs while shard writers run */
-    int rec_mu_init;
-    zk_dict *dict;
-    zk_seg *seg; /* for the caller's thread */
-    char *userdicts;
-    rec_map recs;
-    int recs_loaded;
-};
-
-static size_t rm_find(const rec_map *m, const char *id)
-{
-    size_t mask, i;
-
-    if (m->n_slots == 0)
-        return SIZE_MAX;
-    mask = m->n_slots - 1;
-    for (i = (size_t)XXH3_64bits(id, 16) & mask; m->slots[i] != SIZE_MAX;
-         i = (i + 1) & mask)
-        if (memcmp(m->v[m->slots[i]].id, id, 16) == 0)
-            return m->slots[i];
-    return SIZE_MAX;
-}
-
-static int rm_rehash(rec_map *m, size_t n_slots)
-{
-    size_t *s = malloc(n_slots * sizeof(*s)), i, mask = n_slots - 1;
-
-    if (s == NULL)
-        return zk__error_oom();
-    for (i = 0; i < n_slots; i++)
-        s[i] = SIZE_MAX;
-    for (i = 0; i < m->n; i++) {
-        size_t h;
-        if (m->v[i].path == NULL)
-            continue;
-        for (h = (size_t)XXH3_64bits(m->v[i].id, 16) & mask; s[h] != SIZE_MAX;
-             h = (h + 1) & mask)
-            ;
-        s[h] = i;
-    }
-    free(m->slots);
-    m->slots = s;
-    m->n_slots = n_slots;
-    return ZK_OK;
-}
-
-/* Insert or update; takes ownership of r->path. */
-static int rm_put(rec_map *m, record *r)
-{
-    size_t at = rm_find(m, r->id);
-    int rc;
-
-    if (at != SIZE_MAX) {
-        free(m->v[at].path);
-        m->v[at] = *r;
-        return ZK_OK;
-    }
-    rc = zk__grow(&m->v, &m->cap, m->n + 1, sizeof(*m->v), RECS_FIRST);
-    if (rc != ZK_OK) {
-        free(r->path);
-        return rc;
-    }
-    m->v[m->n++] = *r;
-    if (m->n * RECS_LOAD_DIV > m->n_slots) {
-        rc = rm_rehash(m, m->n_slots ? m->n_slots * 2 : RECS_FIRST_SLOTS);
-        if (rc != ZK_OK)
-            return rc;
-    } else {
-        size_t mask = m->n_slots - 1, h;
-        for (h = (size_t)XXH3_64bits(r->id, 16) & mask; m->slots[h] != SIZE_MAX;
-             h = (h + 1) & mask)
-            ;
-        m->slots[h] = m->n - 1;
-    }
-    return ZK_OK;
-}
-
-static void rm_free(rec_map *m)
-{
-    size_t i;
-
-    for (i = 0; i < m->n; i++)
-        free(m->v[i].path);
-    free(m->v);
-    free(m->slots);
-    memset(m, 0, sizeof(*m));
-}
-
-static int load_record_cb(const char *data, size_t len, void *payload)
-{
-    rec_map *m = payload;
-    record r;
-    char *id = zk__record_field(data, len, "id");
-    char *size = zk__record_field(data, len, "size");
-    char *mtime = zk__record_field(data, len, "mtime_ns");
-    char *hash = zk__record_field(data, len, "hash");
-    int rc = ZK_OK;
-
-    memset(&r, 0, sizeof(r));
-    r.path = zk__record_field(data, len, "path");
-    if (r.path && id && strlen(id) == 16 && size && mtime && hash &&
-        strlen(hash) == 32 && unhex(hash, r.hash) == 0) {
-        memcpy(r.id, id, 17);
-        r.size = strtoull(size, NULL, 10);
-        r.mtime_ns = strtoll(mtime, NULL, 10);
-        rc = rm_put(m, &r);
-        r.path = NULL;
-    }
-    free(r.path);
-    free(id);
-    free(size);
-    free(mtime);
-    free(hash);
-    return rc;
-}
-
-static int load_records(zk_index *ix)
-{
-    unsigned i;
-    int rc = ZK_OK;
-
-    if (ix->recs_loaded)
-        return ZK_OK;
-    for (i = 0; rc == ZK_OK && i < ix->n_shards; i++)
-        rc = zk__store_each(ix->shards[i], ZK_T_RECORD, &ix->pend[i],
-                            load_record_cb, &ix->recs);
-    if (rc == ZK_OK)
-        ix->recs_loaded = 1;
-    return rc;
-}
-
-/* The shard holding report `id` (16 hex digits). */
-static unsigned shard_of(const zk_index *ix, const char *id)
-{
-    return (unsigned)(strtoull(id + 8, NULL, 16) % ix->n_shards);
-}
-
-static zk__store *store_of(const zk_index *ix, const char *id)
-{
-    return ix->shards[shard_of(ix, id)];
 }
 
 /* ---- paths ----------------------------------------------------------------
@@ -363,17 +135,6 @@ static int mkdirs(const char *path)
 
 /* ---- building documents -------------------------------------------------- */
 
-/* Per-thread scratch for turning a report into Xapian documents. */
-typedef struct builder {
-    zk_seg *seg;
-    zk_norm norm;
-    size_t norm_cap;
-    zk__xdoc *doc; /* the document being filled */
-    const char *prefix;
-    sbuf term;
-    int rc;
-} builder;
-
 /* Word terms, counted (wdf) but without positions: Xapian's write cost and
  * half of an index's size are positions, and proximity is scored at query
  * time from the passage text instead. Words of one or two characters (most
@@ -398,7 +159,7 @@ static int prefixed_cb(const zk_token *t, void *payload)
     if (!zk__term_is_word(t))
         return 0;
     b->term.n = 0;
-    b->rc = sb_str(&b->term, b->prefix);
+    b->rc = zk__ix_buf_str(&b->term, b->prefix);
     if (b->rc == ZK_OK)
         b->rc = zk__buf_add(&b->term, t->text, t->len);
     if (b->rc == ZK_OK)
@@ -440,25 +201,6 @@ static int cut_into(builder *b, const char *s, size_t n, zk_token_cb cb)
     return b->rc != ZK_OK ? b->rc : rc;
 }
 
-/* Everything a worker produces for one file. */
-typedef struct result {
-    struct job *job;
-    int status; /* ZK_FILE_* */
-    int error;  /* when failed */
-    char *message;
-    const char *encoding;
-    int format;      /* ZK_FORMAT_* read */
-    zk__xdoc **docs; /* passages, when buffered (zk_index_add_report) */
-    size_t n_docs;
-    zk__xdoc *record;
-    size_t n_passages; /* passages indexed, buffered or written */
-    unsigned char hash[16];
-    int touch_only; /* same content: refresh the record only */
-    int write_rc;   /* writing it to its shard failed: the pending batch
-                       holds part of it and must not be committed */
-    struct result *next;
-} result;
-
 static void result_free(result *r)
 {
     size_t i;
@@ -472,18 +214,6 @@ static void result_free(result *r)
     free(r->message);
     free(r);
 }
-
-/* A file (or in-memory report) to index. */
-typedef struct job {
-    char *path; /* absolute */
-    char id[17];
-    uint64_t size;
-    int64_t mtime_ns;
-    int has_old;
-    unsigned char old_hash[16];
-    /* in-memory input (zk_index_add_report) */
-    const zk_report_input *input;
-} job;
 
 /* Bytes of the first `max` characters of UTF-8 string s (all of it when it
  * is shorter). */
@@ -531,7 +261,7 @@ static size_t trail_bytes(const char *s, int *cut)
 }
 
 static int build_passage(builder *b, const job *j, const zk__report *rep,
-                         const zk__passage *p, sbuf *data)
+                         const zk__passage *p, zk__buf *data)
 {
     int cut, rc = zk__xdoc_new(&b->doc);
     size_t tlen = trail_bytes(p->trail, &cut);
@@ -583,7 +313,7 @@ static int build_passage(builder *b, const job *j, const zk__report *rep,
 }
 
 static int build_record(builder *b, const job *j, const zk__report *rep,
-                        const result *res, sbuf *data)
+                        const result *res, zk__buf *data)
 {
     const unsigned char *hash = res->hash;
     const char *encoding = res->encoding;
@@ -608,12 +338,12 @@ static int build_record(builder *b, const job *j, const zk__report *rep,
             rc = cut_into(b, b->norm.text, b->norm.len, prefixed_cb);
     }
     if (rc == ZK_OK)
-        rc = sb_str(data, ZK_RECORD_MAGIC);
+        rc = zk__ix_buf_str(data, ZK_RECORD_MAGIC);
     if (rc == ZK_OK)
         rc = zk__record_add(data, "id", j->id);
     if (rc == ZK_OK)
         rc = zk__record_add(data, "path", j->path);
-    folder = xstrdup(j->path);
+    folder = zk__ix_strdup(j->path);
     if (folder != NULL && strrchr(folder, '/') != NULL)
         *strrchr(folder, '/') = '\0';
     if (rc == ZK_OK)
@@ -669,64 +399,17 @@ static void apply_overrides(zk__report *rep, const zk_report_input *in)
         return;
     if (in->title != NULL) {
         free(rep->title);
-        rep->title = xstrdup(in->title);
+        rep->title = zk__ix_strdup(in->title);
     }
     if (in->author != NULL) {
         free(rep->author);
-        rep->author = xstrdup(in->author);
+        rep->author = zk__ix_strdup(in->author);
     }
     if (in->date != NULL) {
         free(rep->date);
-        rep->date = xstrdup(in->date);
+        rep->date = zk__ix_strdup(in->date);
         rep->year = atoi(in->date);
     }
-}
-
-/* A report indexed before: its passages and record are to be hidden by
- * the next commit (and deleted after it), so that until then readers and
- * a failed commit keep the old version. The new record is added right
- * after the new passages, so that in each shard a report's passages are
- * the documents just before its record (the searcher maps passages to
- * reports by that). */
-static int drop_id(zk_index *ix, const char *id)
-{
-    unsigned s = shard_of(ix, id);
-    char term[32];
-    int rc;
-
-    snprintf(term, sizeof(term), "%s%s", ZK_P_REPORT, id);
-    rc = zk__store_hide_term(ix->shards[s], term, &ix->pend[s], s);
-    snprintf(term, sizeof(term), "%s%s", ZK_P_UNIQUE, id);
-    if (rc == ZK_OK)
-        rc = zk__store_hide_term(ix->shards[s], term, &ix->pend[s], s);
-    return rc;
-}
-
-static int drop_old(zk_index *ix, const job *j)
-{
-    return j->has_old ? drop_id(ix, j->id) : ZK_OK;
-}
-
-/* Note a written report in the records (size, time and hash for the next
- * run). */
-static int remember(zk_index *ix, const result *r)
-{
-    record rec;
-    int rc;
-
-    memset(&rec, 0, sizeof(rec));
-    rec.path = xstrdup(r->job->path);
-    if (rec.path == NULL)
-        return ZK_ENOMEM;
-    memcpy(rec.id, r->job->id, 17);
-    rec.size = r->job->size;
-    rec.mtime_ns = r->job->mtime_ns;
-    memcpy(rec.hash, r->hash, 16);
-    rec.seen = 1;
-    pthread_mutex_lock(&ix->rec_mu);
-    rc = rm_put(&ix->recs, &rec);
-    pthread_mutex_unlock(&ix->rec_mu);
-    return rc;
 }
 
 /* Cut a metadata field to at most `max` characters (at a character
@@ -769,8 +452,8 @@ static result *process(builder *b, job *j, const char *force_encoding,
     char *raw = NULL;
     size_t raw_len = 0, i;
     zk__report *rep = NULL;
-    zk__store *st = ix ? store_of(ix, j->id) : NULL;
-    sbuf data = {0};
+    zk__store *st = ix ? zk__ix_store_of(ix, j->id) : NULL;
+    zk__buf data = {0};
     const char *enc = force_encoding;
     int rc, format = ZK_FORMAT_AUTO;
     int64_t mtime_ns = 0;
@@ -815,7 +498,7 @@ static result *process(builder *b, job *j, const char *force_encoding,
     apply_overrides(rep, j->input);
     clamp_metadata(rep);
     if (st != NULL) {
-        rc = drop_old(ix, j);
+        rc = zk__ix_drop_old(ix, j);
         if (rc != ZK_OK)
             goto write_fail;
     } else {
@@ -845,7 +528,7 @@ static result *process(builder *b, job *j, const char *force_encoding,
         rc = zk__store_add(st, b->doc);
         b->doc = NULL;
         if (rc == ZK_OK)
-            rc = remember(ix, r);
+            rc = zk__ix_remember(ix, r);
     } else if (rc == ZK_OK) {
         r->record = b->doc;
         b->doc = NULL;
@@ -864,8 +547,8 @@ write_fail:
 fail:
     r->status = ZK_FILE_FAILED;
     r->error = rc;
-    r->message =
-        xstrdup(zk_error_last() ? zk_error_last()->message : zk_strerror(rc));
+    r->message = zk__ix_strdup(zk_error_last() ? zk_error_last()->message
+                                               : zk_strerror(rc));
     for (i = 0; i < r->n_docs; i++)
         zk__xdoc_free(r->docs[i]);
     r->n_docs = 0;
@@ -879,13 +562,13 @@ fail:
 /* Apply a report that process() buffered to the index. */
 static int apply(zk_index *ix, result *r)
 {
-    zk__store *st = store_of(ix, r->job->id);
+    zk__store *st = zk__ix_store_of(ix, r->job->id);
     size_t i;
     int rc;
 
     if (r->status == ZK_FILE_FAILED || r->touch_only)
         return ZK_OK;
-    rc = drop_old(ix, r->job);
+    rc = zk__ix_drop_old(ix, r->job);
     for (i = 0; rc == ZK_OK && i < r->n_docs; i++) {
         rc = zk__store_add(st, r->docs[i]);
         r->docs[i] = NULL;
@@ -898,7 +581,7 @@ static int apply(zk_index *ix, result *r)
         rc = zk__store_add(st, r->record);
         r->record = NULL;
     }
-    return rc == ZK_OK ? remember(ix, r) : rc;
+    return rc == ZK_OK ? zk__ix_remember(ix, r) : rc;
 }
 
 /* ---- open / free ----------------------------------------------------------
@@ -1333,7 +1016,7 @@ int zk_index_open(zk_index **out, const char *path,
 {
     static const zk_index_options defaults = ZK_INDEX_OPTIONS_INIT;
     zk_index *ix;
-    sbuf ud = {0};
+    zk__buf ud = {0};
     uint64_t docs = 0;
     size_t i;
     int rc;
@@ -1350,7 +1033,7 @@ int zk_index_open(zk_index **out, const char *path,
     if (ix == NULL)
         return zk__error_oom();
     ix->lock_fd = -1;
-    ix->path = xstrdup(path);
+    ix->path = zk__ix_strdup(path);
     rc = ix->path ? ZK_OK : ZK_ENOMEM;
     if (rc == ZK_OK)
         rc = zk_dict_open(&ix->dict, opts->dict_path);
@@ -1358,11 +1041,11 @@ int zk_index_open(zk_index **out, const char *path,
         char real[PATH_MAX];
         rc = zk_dict_load_userdict(ix->dict, opts->userdicts[i]);
         if (rc == ZK_OK)
-            rc = sb_str(&ud, realpath(opts->userdicts[i], real)
-                                 ? real
-                                 : opts->userdicts[i]);
+            rc = zk__ix_buf_str(&ud, realpath(opts->userdicts[i], real)
+                                         ? real
+                                         : opts->userdicts[i]);
         if (rc == ZK_OK && i + 1 < opts->n_userdicts)
-            rc = sb_str(&ud, ";");
+            rc = zk__ix_buf_str(&ud, ";");
     }
     ix->userdicts = ud.p;
     if (rc == ZK_OK)
@@ -1415,7 +1098,7 @@ void zk_index_free(zk_index *ix)
     zk__stub_free(&ix->stub);
     zk_seg_free(ix->seg);
     zk_dict_free(ix->dict);
-    rm_free(&ix->recs);
+    zk__ix_recs_free(&ix->recs);
     free(ix->userdicts);
     free(ix->path);
     free(ix);
@@ -1453,10 +1136,10 @@ static int add_one(zk_index *ix, job *j, const char *encoding,
 
     memset(&b, 0, sizeof(b));
     b.seg = ix->seg;
-    rc = load_records(ix);
+    rc = zk__ix_load_records(ix);
     if (rc != ZK_OK)
         return rc;
-    j->has_old = rm_find(&ix->recs, j->id) != SIZE_MAX;
+    j->has_old = zk__ix_rec_find(&ix->recs, j->id) != SIZE_MAX;
     r = process(&b, j, encoding, NULL);
     builder_release(&b);
     if (r == NULL)
@@ -1487,7 +1170,7 @@ int zk_index_add_report(zk_index *ix, const zk_report_input *in,
                          in->version);
     memset(&j, 0, sizeof(j));
     j.path = (char *)in->path;
-    report_id(in->path, j.id);
+    zk__ix_report_id(in->path, j.id);
     j.size = in->len;
     j.mtime_ns = 0;
     j.input = in;
@@ -1504,10 +1187,10 @@ static int stat_job(job *j, const char *path)
                          path, strerror(errno));
     if (!S_ISREG(st.st_mode))
         return zk__error(ZK_EINVAL, "%s: not a regular file", path);
-    j->path = xstrdup(real);
+    j->path = zk__ix_strdup(real);
     if (j->path == NULL)
         return ZK_ENOMEM;
-    report_id(real, j->id);
+    zk__ix_report_id(real, j->id);
     j->size = (uint64_t)st.st_size;
     j->mtime_ns = zk__mtime_ns(&st);
     return ZK_OK;
@@ -1529,20 +1212,6 @@ int zk_index_add_file(zk_index *ix, const char *path, const char *encoding,
     return rc;
 }
 
-static int remove_id(zk_index *ix, const char *id)
-{
-    int rc = drop_id(ix, id);
-
-    if (rc == ZK_OK) {
-        size_t at = rm_find(&ix->recs, id);
-        if (at != SIZE_MAX) {
-            ix->recs.v[at].seen = 1; /* handled */
-            ix->recs.v[at].size = UINT64_MAX;
-        }
-    }
-    return rc;
-}
-
 /* The id under which `path` was indexed, if it was: files are known by
  * their real path, in-memory reports by the name they were given. */
 static int find_report(zk_index *ix, const char *path, char id[17])
@@ -1552,17 +1221,17 @@ static int find_report(zk_index *ix, const char *path, char id[17])
     int rc;
 
     if (realpath(path, real) != NULL) {
-        report_id(real, id);
+        zk__ix_report_id(real, id);
         snprintf(term, sizeof(term), "%s%s", ZK_P_UNIQUE, id);
-        rc = zk__store_termfreq(store_of(ix, id), term,
-                                &ix->pend[shard_of(ix, id)], &n);
+        rc = zk__store_termfreq(zk__ix_store_of(ix, id), term,
+                                &ix->pend[zk__ix_shard_of(ix, id)], &n);
         if (rc != ZK_OK || n > 0)
             return rc != ZK_OK ? rc : ZK_OK;
     }
-    report_id(path, id);
+    zk__ix_report_id(path, id);
     snprintf(term, sizeof(term), "%s%s", ZK_P_UNIQUE, id);
-    rc = zk__store_termfreq(store_of(ix, id), term, &ix->pend[shard_of(ix, id)],
-                            &n);
+    rc = zk__store_termfreq(zk__ix_store_of(ix, id), term,
+                            &ix->pend[zk__ix_shard_of(ix, id)], &n);
     if (rc == ZK_OK && n == 0)
         rc = zk__error(ZK_ENOTFOUND, "%s: no such report in the index", path);
     return rc;
@@ -1575,10 +1244,10 @@ int zk_index_remove(zk_index *ix, const char *path)
 
     if (ix == NULL || path == NULL)
         return zk__error(ZK_EINVAL, "zk_index_remove: NULL argument");
-    rc = load_records(ix);
+    rc = zk__ix_load_records(ix);
     if (rc == ZK_OK)
         rc = find_report(ix, path, id);
-    return rc == ZK_OK ? remove_id(ix, id) : rc;
+    return rc == ZK_OK ? zk__ix_remove_id(ix, id) : rc;
 }
 
 /* ---- batch update -------------------------------------------------------- */
@@ -1597,10 +1266,10 @@ static int walk_add(job_list *l, const char *path, const struct stat *st)
         return rc;
     j = &l->v[l->n];
     memset(j, 0, sizeof(*j));
-    j->path = xstrdup(path);
+    j->path = zk__ix_strdup(path);
     if (j->path == NULL)
         return ZK_ENOMEM;
-    report_id(path, j->id);
+    zk__ix_report_id(path, j->id);
     j->size = (uint64_t)st->st_size;
     j->mtime_ns = zk__mtime_ns(st);
     l->n++;
@@ -1756,7 +1425,7 @@ static int walk(walker *w, const char *path, int named)
         rc = zk__grow(&names, &cap, n + 1, sizeof(*names), NAMES_FIRST);
         if (rc != ZK_OK)
             break;
-        names[n] = xstrdup(e->d_name);
+        names[n] = zk__ix_strdup(e->d_name);
         if (names[n] == NULL) {
             rc = ZK_ENOMEM;
             break;
@@ -1790,7 +1459,6 @@ static int walk(walker *w, const char *path, int named)
  * files are queued as events for the caller's thread, which runs the
  * progress callback.
  */
-static int refresh_record(zk_index *ix, result *r);
 
 typedef struct event {
     result *r; /* NULL fields for a failed write; owns the result */
@@ -1958,7 +1626,7 @@ static void *worker_main(void *arg)
                 break;
             }
             if (r->touch_only)
-                rc = refresh_record(ix, r);
+                rc = zk__ix_refresh_record(ix, r);
             if (rc != ZK_OK)
                 rc = shard_error(ix, s, rc, NULL);
             if (rc == ZK_OK && r->status != ZK_FILE_FAILED && !r->touch_only)
@@ -1991,67 +1659,6 @@ static int hardware_threads(void)
     long n = sysconf(_SC_NPROCESSORS_ONLN);
 
     return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
-}
-
-typedef struct refresh_ctx {
-    sbuf data;
-    const job *j;
-    int rc;
-} refresh_ctx;
-
-static int refresh_cb(const char *data, size_t len, void *payload)
-{
-    refresh_ctx *c = payload;
-
-    /* the newest record: older ones are replaced versions that the next
-     * commit hides */
-    c->data.n = 0;
-    c->rc = zk__record_patch(&c->data, data, len, c->j->size, c->j->mtime_ns);
-    return c->rc != ZK_OK;
-}
-
-/* A file whose time changed but whose content did not: rewrite its record
- * with the new size and time (same terms), so the next run skips it. */
-static int refresh_record(zk_index *ix, result *r)
-{
-    refresh_ctx c;
-    char term[32];
-    zk__xdoc *d = NULL;
-    size_t at;
-    int rc;
-
-    memset(&c, 0, sizeof(c));
-    c.j = r->job;
-    snprintf(term, sizeof(term), "%s%s", ZK_P_UNIQUE, r->job->id);
-    rc = zk__store_each(store_of(ix, r->job->id), term,
-                        &ix->pend[shard_of(ix, r->job->id)], refresh_cb, &c);
-    if (rc == 1)
-        rc = c.rc;
-    if (rc != ZK_OK || c.data.p == NULL) {
-        free(c.data.p);
-        return rc;
-    }
-    rc = zk__xdoc_new(&d);
-    if (rc == ZK_OK)
-        rc = zk__xdoc_boolean(d, term, strlen(term));
-    if (rc == ZK_OK)
-        rc = zk__xdoc_boolean(d, ZK_T_RECORD, 2);
-    if (rc == ZK_OK)
-        rc = zk__xdoc_data(d, c.data.p, c.data.n);
-    free(c.data.p);
-    if (rc != ZK_OK) {
-        zk__xdoc_free(d);
-        return rc;
-    }
-    rc = zk__store_replace(store_of(ix, r->job->id), term, d);
-    pthread_mutex_lock(&ix->rec_mu);
-    at = rm_find(&ix->recs, r->job->id);
-    if (rc == ZK_OK && at != SIZE_MAX) {
-        ix->recs.v[at].size = r->job->size;
-        ix->recs.v[at].mtime_ns = r->job->mtime_ns;
-    }
-    pthread_mutex_unlock(&ix->rec_mu);
-    return rc;
 }
 
 static int emit_event(const zk_update_options *o, zk_update_stats *st,
@@ -2210,7 +1817,7 @@ int zk_index_update(zk_index *ix, const char *const *paths, size_t n_paths,
     p.batch_max =
         (opts->batch_bytes ? opts->batch_bytes : DEFAULT_BATCH_BYTES) /
         ix->n_shards;
-    rc = load_records(ix);
+    rc = zk__ix_load_records(ix);
     if (rc != ZK_OK)
         return rc;
     for (i = 0; i < ix->recs.n; i++)
@@ -2233,7 +1840,7 @@ int zk_index_update(zk_index *ix, const char *const *paths, size_t n_paths,
     st.done = wk.failed_paths;
     for (i = 0; i < jobs.n; i++) {
         job *j = &jobs.v[i];
-        size_t at = rm_find(&ix->recs, j->id);
+        size_t at = zk__ix_rec_find(&ix->recs, j->id);
         if (at != SIZE_MAX) {
             record *r = &ix->recs.v[at];
             if (r->seen) {
@@ -2249,7 +1856,7 @@ int zk_index_update(zk_index *ix, const char *const *paths, size_t n_paths,
             j->has_old = 1;
             memcpy(j->old_hash, r->hash, 16);
         }
-        s = shard_of(ix, j->id);
+        s = zk__ix_shard_of(ix, j->id);
         p.todo[s][p.n_todo[s]++] = j;
         st.bytes_total += j->size;
     }
@@ -2268,7 +1875,7 @@ int zk_index_update(zk_index *ix, const char *const *paths, size_t n_paths,
             if (r->seen || r->size == UINT64_MAX || stat(r->path, &sb) == 0 ||
                 errno != ENOENT)
                 continue;
-            rc = remove_id(ix, r->id);
+            rc = zk__ix_remove_id(ix, r->id);
             if (rc == ZK_OK) {
                 zk_file_event ev;
                 memset(&ev, 0, sizeof(ev));

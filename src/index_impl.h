@@ -1,0 +1,193 @@
+/* index_impl.h - the writer's private structures and the functions its
+ * files share.
+ *
+ * The writer is a family of files, one per concept:
+ *
+ *   index.c          the public API (zhiku/index.h) over the others
+ *   index_records.c  what the index knows of each report: the in-memory
+ *                    table of records and the record documents
+ *   index_docs.c     a passage's and a report's Xapian documents
+ *   index_process.c  one file, from its bytes to its documents
+ *   index_walk.c     the folder walk: which files to index
+ *   index_pool.c     the shard writer threads and their barrier
+ *   index_commit.c   the commit protocol (shards, then the stub) and
+ *                    recovery from an interrupted one
+ *   index_shards.c   opening the index: lock, shards, schema metadata
+ *   index_compact.c  compaction: copies of the shards switched in
+ *
+ * The schema the searcher shares (terms, metadata) is index_internal.h.
+ * Functions here are zk__ix_*: internal, not exported (libzhiku is built
+ * with hidden visibility). Unless said otherwise they return ZK_OK or a
+ * ZK_E* code with the error set (zk__error()). */
+#ifndef ZHIKU_INDEX_IMPL_H
+#define ZHIKU_INDEX_IMPL_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zhiku/index.h"
+#include "zhiku/normalize.h"
+#include "zhiku/segment.h"
+#include "index_internal.h"
+#include "internal.h"
+#include "report.h"
+#include "store.h"
+#include "stub.h"
+
+/* ---- the index handle ---------------------------------------------------- */
+
+/* What the index remembers about one report's file. */
+typedef struct record {
+    char *path;
+    char id[17];
+    uint64_t size;
+    int64_t mtime_ns;
+    unsigned char hash[16];
+    int seen;
+} record;
+
+/* The records of the index's reports, by id: an array, and open
+ * addressing into it. */
+typedef struct rec_map {
+    record *v;
+    size_t n, cap;
+    size_t *slots; /* open addressing into v, SIZE_MAX empty */
+    size_t n_slots;
+} rec_map;
+
+struct zk_index {
+    char *path;
+    zk__store *shards[ZK_MAX_SHARDS]; /* a report lives in one shard */
+    unsigned n_shards;
+    /* the stub as last written: the shards' folders, and the last commit
+     * of the whole index (its spans are the documents that commit
+     * replaced, deleted in the shards since, for the next commit) */
+    zk__stub stub;
+    /* per shard, the documents replaced or removed since the shard's last
+     * commit, which the next commit hides (its shard's writer alone adds
+     * here); those replaced before it, for the next stub; and the shard's
+     * last document at its last commit */
+    zk__hidden pend[ZK_MAX_SHARDS], done[ZK_MAX_SHARDS];
+    uint32_t done_last[ZK_MAX_SHARDS];
+    int broken;  /* a commit failed: the shards may differ from the stub */
+    int lock_fd; /* zhiku's writer lock, or -1 */
+    pthread_mutex_t rec_mu; /* guards recs while shard writers run */
+    int rec_mu_init;
+    zk_dict *dict;
+    zk_seg *seg; /* for the caller's thread */
+    char *userdicts;
+    rec_map recs;
+    int recs_loaded;
+};
+
+/* The shard holding report `id` (16 hex digits). */
+static inline unsigned zk__ix_shard_of(const zk_index *ix, const char *id)
+{
+    return (unsigned)(strtoull(id + 8, NULL, 16) % ix->n_shards);
+}
+
+static inline zk__store *zk__ix_store_of(const zk_index *ix, const char *id)
+{
+    return ix->shards[zk__ix_shard_of(ix, id)];
+}
+
+/* ---- jobs and results ---------------------------------------------------- */
+
+/* A file (or in-memory report) to index. */
+typedef struct job {
+    char *path; /* absolute */
+    char id[17];
+    uint64_t size;
+    int64_t mtime_ns;
+    int has_old;
+    unsigned char old_hash[16];
+    /* in-memory input (zk_index_add_report) */
+    const zk_report_input *input;
+} job;
+
+/* Per-thread scratch for turning a report into Xapian documents. */
+typedef struct builder {
+    zk_seg *seg;
+    zk_norm norm;
+    size_t norm_cap;
+    zk__xdoc *doc; /* the document being filled */
+    const char *prefix;
+    zk__buf term;
+    int rc;
+} builder;
+
+/* Everything a worker produces for one file. */
+typedef struct result {
+    struct job *job;
+    int status; /* ZK_FILE_* */
+    int error;  /* when failed */
+    char *message;
+    const char *encoding;
+    int format;      /* ZK_FORMAT_* read */
+    zk__xdoc **docs; /* passages, when buffered (zk_index_add_report) */
+    size_t n_docs;
+    zk__xdoc *record;
+    size_t n_passages; /* passages indexed, buffered or written */
+    unsigned char hash[16];
+    int touch_only; /* same content: refresh the record only */
+    int write_rc;   /* writing it to its shard failed: the pending batch
+                       holds part of it and must not be committed */
+    struct result *next;
+} result;
+
+/* ---- small strings ------------------------------------------------------- */
+
+/* Append C string s to b. */
+static inline int zk__ix_buf_str(zk__buf *b, const char *s)
+{
+    return zk__buf_add(b, s, strlen(s));
+}
+
+/* A copy of s (NULL for NULL); NULL with the error set when out of
+ * memory. */
+static inline char *zk__ix_strdup(const char *s)
+{
+    char *d = s ? strdup(s) : NULL;
+
+    if (s != NULL && d == NULL)
+        zk__error_oom();
+    return d;
+}
+
+/* ---- records (index_records.c) ------------------------------------------- */
+
+/* The id of the report at `path` (its absolute path, or the name an
+ * in-memory report was given): 16 hex digits of its hash. */
+void zk__ix_report_id(const char *path, char out[17]);
+
+/* The index of report `id` in m->v, or SIZE_MAX. The caller holds
+ * ix->rec_mu if shard writers are running. */
+size_t zk__ix_rec_find(const rec_map *m, const char *id);
+
+/* Free the table (and its paths), leaving it empty. */
+void zk__ix_recs_free(rec_map *m);
+
+/* Read the records of every shard into ix->recs, once per handle. */
+int zk__ix_load_records(zk_index *ix);
+
+/* Hide report `id`'s passages and record at the next commit of its shard
+ * (its shard's writer, or the caller's thread, only). */
+int zk__ix_drop_id(zk_index *ix, const char *id);
+
+/* zk__ix_drop_id() for a job's report when it was indexed before. */
+int zk__ix_drop_old(zk_index *ix, const job *j);
+
+/* Note the report of a written result in ix->recs (taking ix->rec_mu). */
+int zk__ix_remember(zk_index *ix, const result *r);
+
+/* Remove report `id` from the index (at the next commit), marking its
+ * record handled. */
+int zk__ix_remove_id(zk_index *ix, const char *id);
+
+/* A touched but unchanged file (r->touch_only): rewrite its record
+ * document with the new size and time, and update ix->recs. */
+int zk__ix_refresh_record(zk_index *ix, result *r);
+
+#endif
