@@ -51,13 +51,6 @@
  * 1 MiB per shard 1.18 MB/s and 86 MB peak, 8 MiB per shard 0.68 MB/s and
  * 316 MB), and Xapian's commit is cheap enough to pay often. */
 #define DEFAULT_BATCH_BYTES (2u << 20)
-/* Longest metadata kept in a report's record, in characters. */
-#define ZK_MAX_TITLE_CHARS 256
-#define ZK_MAX_FIELD_CHARS 512
-#define ZK_MAX_ABSTRACT_CHARS 4096
-/* Longest heading trail kept with a passage, in characters (real ones are
- * under 200). */
-#define ZK_MAX_TRAIL_CHARS 1024
 /* First sizes of the walk's lists: files found, names in one folder,
  * folders entered; small, as they double when full. */
 #define JOBS_FIRST 256
@@ -74,18 +67,6 @@
  * again in replaced or loosely packed blocks, and compaction makes them
  * about 40% smaller (docs/api.md). */
 #define COMPACT_SHARE 5
-
-static void hash_hex(const unsigned char h[16], char out[33])
-{
-    static const char hex[] = "0123456789abcdef";
-    int i;
-
-    for (i = 0; i < 16; i++) {
-        out[2 * i] = hex[h[i] >> 4];
-        out[2 * i + 1] = hex[h[i] & 15];
-    }
-    out[32] = '\0';
-}
 
 /* ---- paths ----------------------------------------------------------------
  */
@@ -133,74 +114,6 @@ static int mkdirs(const char *path)
     return ZK_OK;
 }
 
-/* ---- building documents -------------------------------------------------- */
-
-/* Word terms, counted (wdf) but without positions: Xapian's write cost and
- * half of an index's size are positions, and proximity is scored at query
- * time from the passage text instead. Words of one or two characters (most
- * Chinese words) are not stored again: the literal layer holds each
- * character and character pair, and the searcher ranks such words by those
- * terms (docs/indexing.md). */
-static int word_cb(const zk_token *t, void *payload)
-{
-    builder *b = payload;
-
-    if (!zk__term_is_word(t) || !zk__word_has_own_term(t->text, t->len))
-        return 0;
-    b->rc = zk__xdoc_term(b->doc, t->text, t->len, 1);
-    return b->rc != ZK_OK;
-}
-
-/* Prefixed, unpositioned word terms (trail, title). */
-static int prefixed_cb(const zk_token *t, void *payload)
-{
-    builder *b = payload;
-
-    if (!zk__term_is_word(t))
-        return 0;
-    b->term.n = 0;
-    b->rc = zk__ix_buf_str(&b->term, b->prefix);
-    if (b->rc == ZK_OK)
-        b->rc = zk__buf_add(&b->term, t->text, t->len);
-    if (b->rc == ZK_OK)
-        b->rc = zk__xdoc_term(b->doc, b->term.p, b->term.n, 1);
-    return b->rc != ZK_OK;
-}
-
-static int literal_cb(const char *term, size_t len, void *payload)
-{
-    builder *b = payload;
-
-    return zk__xdoc_term(b->doc, term, len, 1);
-}
-
-static int literal_filter_cb(const char *term, size_t len, void *payload)
-{
-    builder *b = payload;
-
-    return zk__xdoc_boolean(b->doc, term, len);
-}
-
-/* The literal layer (terms.h), without positions; counted (wdf) when
- * `counted`, else as filter terms. It decides which passages match
- * (docs/indexing.md), and its counts give a ranking signal that does not
- * depend on segmentation. */
-static int add_literals(builder *b, const char *s, size_t n, int counted)
-{
-    return zk__literal_terms(s, n, counted ? literal_cb : literal_filter_cb, b);
-}
-
-static int cut_into(builder *b, const char *s, size_t n, zk_token_cb cb)
-{
-    zk_seg_options o = ZK_SEG_OPTIONS_INIT;
-    int rc;
-
-    o.mode = ZK_SEG_SEARCH;
-    b->rc = ZK_OK;
-    rc = zk_seg_cut(b->seg, s, n, &o, cb, b);
-    return b->rc != ZK_OK ? b->rc : rc;
-}
-
 static void result_free(result *r)
 {
     size_t i;
@@ -213,228 +126,6 @@ static void result_free(result *r)
     zk__xdoc_free(r->record);
     free(r->message);
     free(r);
-}
-
-/* Bytes of the first `max` characters of UTF-8 string s (all of it when it
- * is shorter). */
-static size_t utf8_prefix(const char *s, size_t max)
-{
-    size_t i = 0, chars = 0;
-
-    while (s[i] != '\0' && chars < max) {
-        i++;
-        while ((s[i] & 0xC0) == 0x80)
-            i++;
-        chars++;
-    }
-    return i;
-}
-
-/* The folder terms and values shared by a report's passages. */
-static int add_common(builder *b, const job *j, const zk__report *rep)
-{
-    char buf[64];
-    int rc;
-
-    snprintf(buf, sizeof(buf), "%s%s", ZK_P_REPORT, j->id);
-    rc = zk__xdoc_boolean(b->doc, buf, strlen(buf));
-    if (rc == ZK_OK)
-        rc = zk__xdoc_boolean(b->doc, ZK_T_PASSAGE, 2);
-    if (rc == ZK_OK && rep->year > 0) {
-        snprintf(buf, sizeof(buf), "%s%04d", ZK_P_YEAR, rep->year);
-        rc = zk__xdoc_boolean(b->doc, buf, strlen(buf));
-    }
-    return rc;
-}
-
-/* The bytes of `s` kept as a passage's trail: at most ZK_MAX_TRAIL_CHARS
- * characters. Every passage under a heading stores its trail, so a
- * "heading" that is really a whole document (a line of 400,000 characters
- * after "## ") would be stored, normalised and segmented again for each of
- * them; *cut is set when the trail is longer (shown with "…"). */
-static size_t trail_bytes(const char *s, int *cut)
-{
-    size_t i = utf8_prefix(s, ZK_MAX_TRAIL_CHARS);
-
-    *cut = s[i] != '\0';
-    return i;
-}
-
-static int build_passage(builder *b, const job *j, const zk__report *rep,
-                         const zk__passage *p, zk__buf *data)
-{
-    int cut, rc = zk__xdoc_new(&b->doc);
-    size_t tlen = trail_bytes(p->trail, &cut);
-
-    if (rc != ZK_OK)
-        return rc;
-    rc = add_common(b, j, rep);
-    /* the heading trail first: its section words, and its literals as
-     * filter terms (wdf 0), so that literal counts are the text's alone */
-    if (rc == ZK_OK && p->trail[0] != '\0') {
-        rc = zk__normalize_into(&b->norm, &b->norm_cap, p->trail, tlen);
-        b->prefix = ZK_P_SECTION;
-        if (rc == ZK_OK)
-            rc = cut_into(b, b->norm.text, b->norm.len, prefixed_cb);
-        if (rc == ZK_OK)
-            rc = add_literals(b, b->norm.text, b->norm.len, 0);
-    }
-    /* the text: words and counted literals */
-    if (rc == ZK_OK)
-        rc = zk__normalize_into(&b->norm, &b->norm_cap, p->text, p->text_len);
-    if (rc == ZK_OK)
-        rc = cut_into(b, b->norm.text, b->norm.len, word_cb);
-    if (rc == ZK_OK)
-        rc = add_literals(b, b->norm.text, b->norm.len, 1);
-    /* data: the passage record */
-    if (rc == ZK_OK) {
-        zk__passage_rec pr = {0};
-        snprintf(pr.rid, sizeof(pr.rid), "%s", j->id);
-        pr.ordinal = (unsigned)p->ordinal;
-        pr.line = (unsigned)p->line;
-        pr.start = p->start;
-        pr.end = p->end;
-        pr.page_start = (unsigned)p->page_start;
-        pr.page_end = (unsigned)p->page_end;
-        pr.trail = p->trail;
-        pr.trail_len = tlen;
-        pr.text = p->text;
-        pr.text_len = p->text_len;
-        data->n = 0;
-        rc = zk__passage_encode(data, &pr, cut);
-        if (rc == ZK_OK)
-            rc = zk__xdoc_data(b->doc, data->p, data->n);
-    }
-    if (rc != ZK_OK) {
-        zk__xdoc_free(b->doc);
-        b->doc = NULL;
-    }
-    return rc;
-}
-
-static int build_record(builder *b, const job *j, const zk__report *rep,
-                        const result *res, zk__buf *data)
-{
-    const unsigned char *hash = res->hash;
-    const char *encoding = res->encoding;
-    size_t n_passages = rep != NULL ? rep->n_passages : 0;
-
-    char num[64], hex[33], *folder;
-    int rc = zk__xdoc_new(&b->doc);
-
-    if (rc != ZK_OK)
-        return rc;
-    snprintf(num, sizeof(num), "%s%s", ZK_P_UNIQUE, j->id);
-    rc = zk__xdoc_boolean(b->doc, num, strlen(num));
-    if (rc == ZK_OK)
-        rc = zk__xdoc_boolean(b->doc, ZK_T_RECORD, 2);
-    data->n = 0;
-    /* title words, for ranking passages of reports whose title matches */
-    if (rc == ZK_OK && rep != NULL && rep->title != NULL) {
-        rc = zk__normalize_into(&b->norm, &b->norm_cap, rep->title,
-                                strlen(rep->title));
-        b->prefix = ZK_P_TITLE;
-        if (rc == ZK_OK)
-            rc = cut_into(b, b->norm.text, b->norm.len, prefixed_cb);
-    }
-    if (rc == ZK_OK)
-        rc = zk__ix_buf_str(data, ZK_RECORD_MAGIC);
-    if (rc == ZK_OK)
-        rc = zk__record_add(data, "id", j->id);
-    if (rc == ZK_OK)
-        rc = zk__record_add(data, "path", j->path);
-    folder = zk__ix_strdup(j->path);
-    if (folder != NULL && strrchr(folder, '/') != NULL)
-        *strrchr(folder, '/') = '\0';
-    if (rc == ZK_OK)
-        rc = zk__record_add(data, "folder", folder);
-    free(folder);
-    snprintf(num, sizeof(num), "%llu", (unsigned long long)j->size);
-    if (rc == ZK_OK)
-        rc = zk__record_add(data, "size", num);
-    snprintf(num, sizeof(num), "%lld", (long long)j->mtime_ns);
-    if (rc == ZK_OK)
-        rc = zk__record_add(data, "mtime_ns", num);
-    hash_hex(hash, hex);
-    if (rc == ZK_OK)
-        rc = zk__record_add(data, "hash", hex);
-    if (rc == ZK_OK)
-        rc = zk__record_add(data, "encoding", encoding);
-    if (rc == ZK_OK)
-        rc = zk__record_add(data, "format", zk__format_name(res->format));
-    snprintf(num, sizeof(num), "%zu", n_passages);
-    if (rc == ZK_OK)
-        rc = zk__record_add(data, "passages", num);
-    if (rc == ZK_OK && rep != NULL) {
-        rc = zk__record_add(data, "title", rep->title);
-        if (rc == ZK_OK)
-            rc = zk__record_add(data, "date", rep->date);
-        if (rc == ZK_OK && rep->year > 0) {
-            snprintf(num, sizeof(num), "%d", rep->year);
-            rc = zk__record_add(data, "year", num);
-        }
-        if (rc == ZK_OK)
-            rc = zk__record_add(data, "author", rep->author);
-        if (rc == ZK_OK)
-            rc = zk__record_add(data, "org", rep->org);
-        if (rc == ZK_OK)
-            rc = zk__record_add(data, "keywords", rep->keywords);
-        if (rc == ZK_OK)
-            rc = zk__record_add(data, "abstract", rep->abstract);
-        if (rc == ZK_OK)
-            rc = zk__record_add(data, "docno", rep->docno);
-    }
-    if (rc == ZK_OK)
-        rc = zk__xdoc_data(b->doc, data->p, data->n);
-    if (rc != ZK_OK) {
-        zk__xdoc_free(b->doc);
-        b->doc = NULL;
-    }
-    return rc;
-}
-
-static void apply_overrides(zk__report *rep, const zk_report_input *in)
-{
-    if (in == NULL)
-        return;
-    if (in->title != NULL) {
-        free(rep->title);
-        rep->title = zk__ix_strdup(in->title);
-    }
-    if (in->author != NULL) {
-        free(rep->author);
-        rep->author = zk__ix_strdup(in->author);
-    }
-    if (in->date != NULL) {
-        free(rep->date);
-        rep->date = zk__ix_strdup(in->date);
-        rep->year = atoi(in->date);
-    }
-}
-
-/* Cut a metadata field to at most `max` characters (at a character
- * boundary, marked with "…"). A plain text file's title is its first line,
- * which may be the whole file: the record, the title terms and every hit
- * that shows the title would otherwise carry all of it. */
-static void clamp_field(char *s, size_t max)
-{
-    size_t i;
-
-    if (s == NULL)
-        return;
-    i = utf8_prefix(s, max);
-    if (strlen(s + i) > 3) /* else the ellipsis would be no shorter */
-        memcpy(s + i, "\xe2\x80\xa6", 4);
-}
-
-static void clamp_metadata(zk__report *rep)
-{
-    clamp_field(rep->title, ZK_MAX_TITLE_CHARS);
-    clamp_field(rep->author, ZK_MAX_FIELD_CHARS);
-    clamp_field(rep->org, ZK_MAX_FIELD_CHARS);
-    clamp_field(rep->keywords, ZK_MAX_FIELD_CHARS);
-    clamp_field(rep->docno, ZK_MAX_FIELD_CHARS);
-    clamp_field(rep->abstract, ZK_MAX_ABSTRACT_CHARS);
 }
 
 /* Turn one job into a result: the worker's whole job. With `ix` (a shard
@@ -495,8 +186,7 @@ static result *process(builder *b, job *j, const char *force_encoding,
     raw = NULL;
     if (rc != ZK_OK)
         goto fail;
-    apply_overrides(rep, j->input);
-    clamp_metadata(rep);
+    zk__ix_prepare_metadata(rep, j->input);
     if (st != NULL) {
         rc = zk__ix_drop_old(ix, j);
         if (rc != ZK_OK)
@@ -510,7 +200,7 @@ static result *process(builder *b, job *j, const char *force_encoding,
         }
     }
     for (i = 0; i < rep->n_passages; i++) {
-        rc = build_passage(b, j, rep, &rep->passages[i], &data);
+        rc = zk__ix_build_passage(b, j, rep, &rep->passages[i], &data);
         if (rc == ZK_OK && st != NULL)
             rc = zk__store_add(st, b->doc); /* consumes the document */
         else if (rc == ZK_OK)
@@ -523,7 +213,7 @@ static result *process(builder *b, job *j, const char *force_encoding,
         }
         r->n_passages++;
     }
-    rc = build_record(b, j, rep, r, &data);
+    rc = zk__ix_build_record(b, j, rep, r, &data);
     if (rc == ZK_OK && st != NULL) {
         rc = zk__store_add(st, b->doc);
         b->doc = NULL;
@@ -1120,13 +810,6 @@ int zk_index_commit(zk_index *ix)
 
 /* ---- single reports ------------------------------------------------------ */
 
-static void builder_release(builder *b)
-{
-    zk__norm_release(&b->norm);
-    free(b->term.p);
-    zk__xdoc_free(b->doc);
-}
-
 static int add_one(zk_index *ix, job *j, const char *encoding,
                    size_t *n_passages)
 {
@@ -1141,7 +824,7 @@ static int add_one(zk_index *ix, job *j, const char *encoding,
         return rc;
     j->has_old = zk__ix_rec_find(&ix->recs, j->id) != SIZE_MAX;
     r = process(&b, j, encoding, NULL);
-    builder_release(&b);
+    zk__ix_builder_release(&b);
     if (r == NULL)
         return zk__error_oom();
     if (r->status == ZK_FILE_FAILED) {
@@ -1773,7 +1456,7 @@ static int run_writers(zk_index *ix, pool *p, const zk_update_options *o,
             pthread_join(w[i].thread, NULL);
         zk_seg_free(w[i].b.seg);
         w[i].b.seg = NULL;
-        builder_release(&w[i].b);
+        zk__ix_builder_release(&w[i].b);
     }
     pthread_cond_destroy(&p->have_event);
     pthread_cond_destroy(&p->turn);

@@ -190,4 +190,25 @@ int zk__ix_remove_id(zk_index *ix, const char *id);
  * document with the new size and time, and update ix->recs. */
 int zk__ix_refresh_record(zk_index *ix, result *r);
 
+/* ---- documents (index_docs.c) -------------------------------------------- */
+
+/* Build passage p of report rep (job j) into b->doc, its data encoded in
+ * the scratch buffer `data`. On failure b->doc is NULL. */
+int zk__ix_build_passage(builder *b, const job *j, const zk__report *rep,
+                         const zk__passage *p, zk__buf *data);
+
+/* Build the record document of report rep into b->doc: the file's fields
+ * from j, res's hash, encoding and format, and what rep gives (nothing
+ * when rep is NULL). On failure b->doc is NULL. */
+int zk__ix_build_record(builder *b, const job *j, const zk__report *rep,
+                        const result *res, zk__buf *data);
+
+/* The metadata a report's record keeps: the caller's overrides of an
+ * in-memory report (`in`, or NULL) applied, and each field cut to its
+ * longest kept length. */
+void zk__ix_prepare_metadata(zk__report *rep, const zk_report_input *in);
+
+/* Free what a builder holds but its segmenter (the owner's). */
+void zk__ix_builder_release(builder *b);
+
 #endif
