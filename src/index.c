@@ -114,166 +114,6 @@ static int mkdirs(const char *path)
     return ZK_OK;
 }
 
-static void result_free(result *r)
-{
-    size_t i;
-
-    if (r == NULL)
-        return;
-    for (i = 0; i < r->n_docs; i++)
-        zk__xdoc_free(r->docs[i]);
-    free(r->docs);
-    zk__xdoc_free(r->record);
-    free(r->message);
-    free(r);
-}
-
-/* Turn one job into a result: the worker's whole job. With `ix` (a shard
- * writer's thread) the report is written to its shard as its passages are
- * built, so a huge file never holds all its documents in memory at once
- * (a document costs about 60 KB before Xapian packs it); nothing is
- * written before the file has been read, decoded and parsed, and a failure
- * after that is a write failure (r->write_rc): the shard then holds part
- * of the report, uncommitted, and the run must end without committing.
- * Without `ix`, the documents are kept in the result for apply(). */
-static result *process(builder *b, job *j, const char *force_encoding,
-                       zk_index *ix)
-{
-    result *r = calloc(1, sizeof(*r));
-    char *raw = NULL;
-    size_t raw_len = 0, i;
-    zk__report *rep = NULL;
-    zk__store *st = ix ? zk__ix_store_of(ix, j->id) : NULL;
-    zk__buf data = {0};
-    const char *enc = force_encoding;
-    int rc, format = ZK_FORMAT_AUTO;
-    int64_t mtime_ns = 0;
-    XXH128_hash_t h;
-
-    if (r == NULL)
-        return NULL;
-    r->job = j;
-    if (j->input != NULL) {
-        raw_len = j->input->len;
-        enc = j->input->encoding;
-        format = j->input->format;
-        rc = ZK_OK;
-    } else {
-        rc = zk__read_file(j->path, &raw, &raw_len, &mtime_ns);
-    }
-    if (rc != ZK_OK)
-        goto fail;
-    if (j->input == NULL) {
-        /* the version read, which may be newer than the one listed */
-        j->size = raw_len;
-        j->mtime_ns = mtime_ns;
-    }
-    h = XXH3_128bits(j->input ? j->input->text : raw, raw_len);
-    memcpy(r->hash, &h.high64, 8);
-    memcpy(r->hash + 8, &h.low64, 8);
-    if (j->has_old && memcmp(r->hash, j->old_hash, 16) == 0 &&
-        j->input == NULL) {
-        /* touched but not changed: refresh the record's size and time */
-        r->touch_only = 1;
-        r->status = ZK_FILE_UNCHANGED;
-        free(raw);
-        return r;
-    }
-    rc = zk__read_report(&rep, &r->format, &r->encoding,
-                         j->input ? j->input->text : raw, raw_len, format, enc,
-                         j->path);
-    free(raw);
-    raw = NULL;
-    if (rc != ZK_OK)
-        goto fail;
-    zk__ix_prepare_metadata(rep, j->input);
-    if (st != NULL) {
-        rc = zk__ix_drop_old(ix, j);
-        if (rc != ZK_OK)
-            goto write_fail;
-    } else {
-        r->docs =
-            calloc(rep->n_passages ? rep->n_passages : 1, sizeof(*r->docs));
-        if (r->docs == NULL) {
-            rc = zk__error_oom();
-            goto fail;
-        }
-    }
-    for (i = 0; i < rep->n_passages; i++) {
-        rc = zk__ix_build_passage(b, j, rep, &rep->passages[i], &data);
-        if (rc == ZK_OK && st != NULL)
-            rc = zk__store_add(st, b->doc); /* consumes the document */
-        else if (rc == ZK_OK)
-            r->docs[r->n_docs++] = b->doc;
-        b->doc = NULL;
-        if (rc != ZK_OK) {
-            if (st != NULL)
-                goto write_fail;
-            goto fail;
-        }
-        r->n_passages++;
-    }
-    rc = zk__ix_build_record(b, j, rep, r, &data);
-    if (rc == ZK_OK && st != NULL) {
-        rc = zk__store_add(st, b->doc);
-        b->doc = NULL;
-        if (rc == ZK_OK)
-            rc = zk__ix_remember(ix, r);
-    } else if (rc == ZK_OK) {
-        r->record = b->doc;
-        b->doc = NULL;
-    }
-    if (rc != ZK_OK) {
-        if (st != NULL)
-            goto write_fail;
-        goto fail;
-    }
-    r->status = j->has_old ? ZK_FILE_UPDATED : ZK_FILE_NEW;
-    zk__report_free(rep);
-    free(data.p);
-    return r;
-write_fail:
-    r->write_rc = rc;
-fail:
-    r->status = ZK_FILE_FAILED;
-    r->error = rc;
-    r->message = zk__ix_strdup(zk_error_last() ? zk_error_last()->message
-                                               : zk_strerror(rc));
-    for (i = 0; i < r->n_docs; i++)
-        zk__xdoc_free(r->docs[i]);
-    r->n_docs = 0;
-    r->n_passages = 0;
-    zk__report_free(rep);
-    free(raw);
-    free(data.p);
-    return r;
-}
-
-/* Apply a report that process() buffered to the index. */
-static int apply(zk_index *ix, result *r)
-{
-    zk__store *st = zk__ix_store_of(ix, r->job->id);
-    size_t i;
-    int rc;
-
-    if (r->status == ZK_FILE_FAILED || r->touch_only)
-        return ZK_OK;
-    rc = zk__ix_drop_old(ix, r->job);
-    for (i = 0; rc == ZK_OK && i < r->n_docs; i++) {
-        rc = zk__store_add(st, r->docs[i]);
-        r->docs[i] = NULL;
-    }
-    for (; i < r->n_docs; i++) {
-        zk__xdoc_free(r->docs[i]);
-        r->docs[i] = NULL;
-    }
-    if (rc == ZK_OK) {
-        rc = zk__store_add(st, r->record);
-        r->record = NULL;
-    }
-    return rc == ZK_OK ? zk__ix_remember(ix, r) : rc;
-}
-
 /* ---- open / free ----------------------------------------------------------
  */
 
@@ -823,18 +663,18 @@ static int add_one(zk_index *ix, job *j, const char *encoding,
     if (rc != ZK_OK)
         return rc;
     j->has_old = zk__ix_rec_find(&ix->recs, j->id) != SIZE_MAX;
-    r = process(&b, j, encoding, NULL);
+    r = zk__ix_process(&b, j, encoding, NULL);
     zk__ix_builder_release(&b);
     if (r == NULL)
         return zk__error_oom();
     if (r->status == ZK_FILE_FAILED) {
         rc = zk__error(r->error, "%s", r->message);
     } else {
-        rc = apply(ix, r);
+        rc = zk__ix_apply(ix, r);
         if (n_passages != NULL)
             *n_passages = r->n_passages;
     }
-    result_free(r);
+    zk__ix_result_free(r);
     return rc;
 }
 
@@ -1187,7 +1027,7 @@ static void post(pool *p, result *r)
             p->head = e;
         p->tail = e;
     } else {
-        result_free(r);
+        zk__ix_result_free(r);
     }
     pthread_cond_signal(&p->have_event);
     pthread_mutex_unlock(&p->mu);
@@ -1297,7 +1137,7 @@ static void *worker_main(void *arg)
                 continue;
             more = 1;
             j = p->todo[s][next[s]++];
-            r = process(&w->b, j, p->encoding, ix);
+            r = zk__ix_process(&w->b, j, p->encoding, ix);
             if (r == NULL) {
                 rc = zk__error_oom();
                 break;
@@ -1305,7 +1145,7 @@ static void *worker_main(void *arg)
             if (r->write_rc != ZK_OK) {
                 /* not a file to skip: the shard holds part of it */
                 rc = shard_error(ix, s, r->write_rc, r->message);
-                result_free(r);
+                zk__ix_result_free(r);
                 break;
             }
             if (r->touch_only)
@@ -1448,7 +1288,7 @@ static int run_writers(zk_index *ix, pool *p, const zk_update_options *o,
             p->stop = 1;
             pthread_mutex_unlock(&p->mu);
         }
-        result_free(e->r);
+        zk__ix_result_free(e->r);
         free(e);
     }
     for (i = 0; i < nthreads; i++) {

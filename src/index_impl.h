@@ -134,7 +134,6 @@ typedef struct result {
     int touch_only; /* same content: refresh the record only */
     int write_rc;   /* writing it to its shard failed: the pending batch
                        holds part of it and must not be committed */
-    struct result *next;
 } result;
 
 /* ---- small strings ------------------------------------------------------- */
@@ -210,5 +209,26 @@ void zk__ix_prepare_metadata(zk__report *rep, const zk_report_input *in);
 
 /* Free what a builder holds but its segmenter (the owner's). */
 void zk__ix_builder_release(builder *b);
+
+/* ---- one file (index_process.c) ------------------------------------------ */
+
+/* Turn job j into a result (NULL when out of memory): the worker's whole
+ * job, with builder b. With `ix` (a shard writer's thread, streaming) the
+ * report is written to its shard as its documents are built; nothing is
+ * written before the file has been read, decoded and parsed, and a failure
+ * after that is a write failure (r->write_rc): the shard then holds part
+ * of the report, uncommitted, and the run must end without committing.
+ * Without `ix` (buffered) the documents are kept in the result for
+ * zk__ix_apply(). A file that cannot be indexed is a result with status
+ * ZK_FILE_FAILED, its error and message. */
+result *zk__ix_process(builder *b, job *j, const char *force_encoding,
+                       zk_index *ix);
+
+/* Write a buffered result to its shard (nothing for a failed or
+ * touch-only one), and note it in the records. */
+int zk__ix_apply(zk_index *ix, result *r);
+
+/* Free a result and the documents it holds; NULL is a no-op. */
+void zk__ix_result_free(result *r);
 
 #endif
