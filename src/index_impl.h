@@ -136,6 +136,12 @@ typedef struct result {
                        holds part of it and must not be committed */
 } result;
 
+/* The files an update looks at. */
+typedef struct job_list {
+    job *v;
+    size_t n, cap;
+} job_list;
+
 /* ---- small strings ------------------------------------------------------- */
 
 /* Append C string s to b. */
@@ -230,5 +236,19 @@ int zk__ix_apply(zk_index *ix, result *r);
 
 /* Free a result and the documents it holds; NULL is a no-op. */
 void zk__ix_result_free(result *r);
+
+/* ---- the folder walk (index_walk.c) -------------------------------------- */
+
+/* List the indexable files under paths[0..n_paths) into jobs (appending),
+ * each with its real path, id, size and time. Paths passed over or that
+ * cannot be read are counted in stats and told to opts->progress as they
+ * are found; *failed_paths counts the failed ones. Fails only when out of
+ * memory. */
+int zk__ix_find_files(job_list *jobs, const char *const *paths, size_t n_paths,
+                      const zk_update_options *opts, zk_update_stats *stats,
+                      size_t *failed_paths);
+
+/* Free the jobs' paths and the list. */
+void zk__ix_jobs_free(job_list *l);
 
 #endif
