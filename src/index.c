@@ -264,130 +264,6 @@ static int check_writable(const char *dir)
     return rc;
 }
 
-static int shard_error(const zk_index *ix, unsigned s, int rc, const char *msg);
-
-static int refuse_broken(const zk_index *ix)
-{
-    return zk__error(ZK_EIO,
-                     "%s: an earlier commit failed; the index holds its "
-                     "last commit: open it again to write to it",
-                     ix->path);
-}
-
-/* Commit one shard; the next stub will name this state of it. Called by
- * the shard's writer thread: a failure is for the caller to record (the
- * handle is then broken). */
-static int commit_shard(zk_index *ix, unsigned s)
-{
-    size_t k;
-    int rc;
-
-    rc = zk__store_commit(ix->shards[s]);
-    if (rc == ZK_OK)
-        rc = zk__store_lastdocid(ix->shards[s], &ix->done_last[s]);
-    for (k = 0; rc == ZK_OK && k < ix->pend[s].n; k++)
-        rc = zk__hidden_add(&ix->done[s], s, ix->pend[s].v[k].from,
-                            ix->pend[s].v[k].to);
-    zk__hidden_clear(&ix->pend[s]);
-    return rc == ZK_OK ? ZK_OK : shard_error(ix, s, rc, NULL);
-}
-
-/* Write the stub that names each shard's state at its last commit and the
- * documents replaced until then: the one atomic step of a commit of the
- * whole index. Until the stub is renamed into place readers see the
- * previous commit, whatever the shards hold, so a shard that commits when
- * another then fails (a full disk) changes nothing they see. Then the
- * documents the new stub hides are deleted, to go with the shards' next
- * commits. A failure leaves the shards out of step with the stub: the
- * handle then refuses to commit again, and the next writer to open the
- * index deletes what the stub does not hold (recover()). */
-static int publish(zk_index *ix)
-{
-    zk__stub next;
-    unsigned s;
-    size_t k;
-    int rc = ZK_OK;
-
-    if (ix->broken)
-        return refuse_broken(ix);
-    memset(&next, 0, sizeof(next));
-    next.n = ix->n_shards;
-    memcpy(next.names, ix->stub.names, sizeof(next.names));
-    for (s = 0; s < ZK_MAX_SHARDS; s++)
-        next.hid.last[s] = s < ix->n_shards ? ix->done_last[s] : ZK__NO_LAST;
-    for (s = 0; rc == ZK_OK && s < ix->n_shards; s++)
-        for (k = 0; rc == ZK_OK && k < ix->done[s].n; k++)
-            rc = zk__hidden_add(&next.hid, s, ix->done[s].v[k].from,
-                                ix->done[s].v[k].to);
-    if (rc == ZK_OK)
-        rc = zk__stub_write(ix->path, &next);
-    if (rc != ZK_OK) {
-        ix->broken = 1;
-        zk__stub_free(&next);
-        return rc;
-    }
-    zk__stub_free(&ix->stub);
-    ix->stub = next;
-    for (s = 0; s < ix->n_shards; s++)
-        zk__hidden_clear(&ix->done[s]);
-    for (k = 0; rc == ZK_OK && k < ix->stub.hid.n; k++) {
-        const zk__span *v = &ix->stub.hid.v[k];
-        rc = zk__store_delete_span(ix->shards[v->shard], v->from, v->to);
-    }
-    if (rc != ZK_OK)
-        ix->broken = 1;
-    return rc;
-}
-
-/* Commit the whole index: every shard, then the stub. */
-static int commit_all(zk_index *ix)
-{
-    unsigned s;
-    int rc = ZK_OK;
-
-    if (ix->broken)
-        return refuse_broken(ix);
-    for (s = 0; rc == ZK_OK && s < ix->n_shards; s++)
-        rc = commit_shard(ix, s);
-    if (rc != ZK_OK) {
-        ix->broken = 1;
-        return rc;
-    }
-    return publish(ix);
-}
-
-/* What a writer that stopped between a shard's commit and the stub's left
- * behind (documents after the last commit's, or replaced ones not yet
- * deleted): delete it and commit, so that the shards hold what the stub
- * says. A stub from before commits were recorded in it gets each shard's
- * last document now, before anything is written. */
-static int recover(zk_index *ix)
-{
-    unsigned s;
-    size_t k;
-    int rc = ZK_OK, dirty = ix->stub.hid.n > 0, old = 0;
-
-    for (s = 0; rc == ZK_OK && s < ix->n_shards; s++) {
-        uint32_t last = 0;
-        rc = zk__store_lastdocid(ix->shards[s], &last);
-        if (rc == ZK_OK && ix->stub.hid.last[s] == ZK__NO_LAST) {
-            ix->stub.hid.last[s] = last;
-            old = 1;
-        } else if (rc == ZK_OK && last > ix->stub.hid.last[s]) {
-            dirty = 1;
-            rc = zk__store_delete_span(ix->shards[s], ix->stub.hid.last[s] + 1,
-                                       UINT32_MAX);
-        }
-    }
-    for (k = 0; rc == ZK_OK && k < ix->stub.hid.n; k++) {
-        const zk__span *v = &ix->stub.hid.v[k];
-        rc = zk__store_delete_span(ix->shards[v->shard], v->from, v->to);
-    }
-    if (rc == ZK_OK && dirty)
-        return commit_all(ix);
-    return rc == ZK_OK && old ? zk__stub_write(ix->path, &ix->stub) : rc;
-}
-
 /* Open every shard for writing, creating the index if asked. */
 static int open_shards(zk_index *ix, int create, int rebuild)
 {
@@ -452,7 +328,7 @@ static int open_shards(zk_index *ix, int create, int rebuild)
     if (rc == ZK_OK)
         remove_stray_shards(ix);
     if (rc == ZK_OK && !fresh && !rebuild)
-        rc = recover(ix);
+        rc = zk__ix_recover(ix);
     return rc;
 }
 
@@ -468,7 +344,7 @@ int zk_index_compact(zk_index *ix)
     remove_stray_shards(ix);
     /* 1. commit (the replaced documents deleted too), and write a
      * compacted copy of each shard beside it, with the same docids */
-    rc = zk_index_commit(ix);
+    rc = zk__ix_commit(ix);
     if (rc != ZK_OK)
         return rc;
     memset(&next, 0, sizeof(next));
@@ -584,7 +460,7 @@ int zk_index_open(zk_index **out, const char *path,
     if (rc == ZK_OK)
         rc = check_meta(ix, docs == 0 || opts->rebuild);
     if (rc == ZK_OK && (docs == 0 || opts->rebuild))
-        rc = zk_index_commit(ix); /* the metadata of a new index */
+        rc = zk__ix_commit(ix); /* the metadata of a new index */
     if (rc != ZK_OK) {
         const zk_error *e = zk_error_last();
         char msg[1024];
@@ -628,16 +504,9 @@ void zk_index_free(zk_index *ix)
 
 int zk_index_commit(zk_index *ix)
 {
-    int rc;
-
     if (ix == NULL)
         return zk__error(ZK_EINVAL, "zk_index_commit: NULL index");
-    rc = commit_all(ix);
-    /* a second commit deletes what the first hid, and empties the stub's
-     * list */
-    if (rc == ZK_OK && ix->stub.hid.n > 0)
-        rc = commit_all(ix);
-    return rc;
+    return zk__ix_commit(ix);
 }
 
 /* ---- single reports ------------------------------------------------------ */
@@ -860,7 +729,7 @@ static void pass_barrier(pool *p)
     if (p->rc == ZK_OK) {
         int rc;
         pthread_mutex_unlock(&p->mu);
-        rc = publish(p->ix);
+        rc = zk__ix_publish(p->ix);
         if (rc != ZK_OK)
             fail_pool(p, rc);
         pthread_mutex_lock(&p->mu);
@@ -879,7 +748,7 @@ static int commit_together(pool *p, const worker *w)
     int rc = ZK_OK;
 
     for (s = w->first; rc == ZK_OK && s < p->ix->n_shards; s += w->step)
-        rc = commit_shard(p->ix, s);
+        rc = zk__ix_commit_shard(p->ix, s);
     if (rc != ZK_OK)
         fail_pool(p, rc);
     pthread_mutex_lock(&p->mu);
@@ -892,23 +761,6 @@ static int commit_together(pool *p, const worker *w)
     rc = p->rc;
     pthread_mutex_unlock(&p->mu);
     return rc;
-}
-
-/* Raise a shard's write error again with the shard's folder in front, so
- * that the message says where (Xapian's says what: "Error writing block
- * 12 (No space left on device)"). `msg` NULL: the thread's last error. */
-static int shard_error(const zk_index *ix, unsigned s, int rc, const char *msg)
-{
-    char buf[1024];
-    const zk_error *e = zk_error_last();
-
-    snprintf(buf, sizeof(buf), "%s",
-             msg ? msg
-             : e ? e->message
-                 : zk_strerror(rc));
-    if (strstr(buf, ix->path) != NULL)
-        return zk__error(rc, "%s", buf);
-    return zk__error(rc, "%s/%s: %s", ix->path, ix->stub.names[s], buf);
 }
 
 static void *worker_main(void *arg)
@@ -938,14 +790,14 @@ static void *worker_main(void *arg)
             }
             if (r->write_rc != ZK_OK) {
                 /* not a file to skip: the shard holds part of it */
-                rc = shard_error(ix, s, r->write_rc, r->message);
+                rc = zk__ix_shard_error(ix, s, r->write_rc, r->message);
                 zk__ix_result_free(r);
                 break;
             }
             if (r->touch_only)
                 rc = zk__ix_refresh_record(ix, r);
             if (rc != ZK_OK)
-                rc = shard_error(ix, s, rc, NULL);
+                rc = zk__ix_shard_error(ix, s, rc, NULL);
             if (rc == ZK_OK && r->status != ZK_FILE_FAILED && !r->touch_only)
                 batch[s] += j->size;
             post(p, r);
@@ -1125,7 +977,7 @@ int zk_index_update(zk_index *ix, const char *const *paths, size_t n_paths,
         return zk__error(ZK_EINVAL, "zk_update_options version %u unknown",
                          opts->version);
     if (ix->broken)
-        return refuse_broken(ix);
+        return zk__ix_refuse_broken(ix);
     memset(&st, 0, sizeof(st));
     memset(&p, 0, sizeof(p));
     p.ix = ix;
@@ -1201,7 +1053,7 @@ int zk_index_update(zk_index *ix, const char *const *paths, size_t n_paths,
         }
     }
     if (rc == ZK_OK)
-        rc = zk_index_commit(ix);
+        rc = zk__ix_commit(ix);
     /* compact after a run that wrote a large part of the index */
     if (rc == ZK_OK && !stopped && opts->compact >= 0) {
         uint64_t total = 0, n = 0;

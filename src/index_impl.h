@@ -251,4 +251,35 @@ int zk__ix_find_files(job_list *jobs, const char *const *paths, size_t n_paths,
 /* Free the jobs' paths and the list. */
 void zk__ix_jobs_free(job_list *l);
 
+/* ---- commits (index_commit.c) -------------------------------------------- */
+
+/* Commit shard s, noting its state for the next stub. Called by the
+ * shard's writer thread; a failure (its message naming the shard) is for
+ * the caller to record: the handle is then broken. */
+int zk__ix_commit_shard(zk_index *ix, unsigned s);
+
+/* Write the stub naming every shard's state at its last commit, then
+ * delete the documents it hides. A failure breaks the handle. */
+int zk__ix_publish(zk_index *ix);
+
+/* Commit the whole index: every shard, then the stub. */
+int zk__ix_commit_all(zk_index *ix);
+
+/* zk_index_commit(): zk__ix_commit_all(), and a second time when the
+ * first hid documents, so that they are deleted too. */
+int zk__ix_commit(zk_index *ix);
+
+/* Make the shards hold what the stub says, after a writer that stopped
+ * between a shard's commit and the stub's. Called on opening, with the
+ * lock held. */
+int zk__ix_recover(zk_index *ix);
+
+/* ZK_EIO: the handle is broken by a failed commit. */
+int zk__ix_refuse_broken(const zk_index *ix);
+
+/* Raise error rc again with shard s's folder in front of its message
+ * (`msg`, or NULL: the thread's last error), unless it names the index
+ * already. Returns rc. */
+int zk__ix_shard_error(const zk_index *ix, unsigned s, int rc, const char *msg);
+
 #endif
