@@ -282,4 +282,29 @@ int zk__ix_refuse_broken(const zk_index *ix);
  * already. Returns rc. */
 int zk__ix_shard_error(const zk_index *ix, unsigned s, int rc, const char *msg);
 
+/* ---- opening (index_shards.c) -------------------------------------------- */
+
+/* Open every shard of ix->path for writing, holding the writer lock:
+ * creating the folder and a new index if `create`, emptying the shards if
+ * `rebuild`; then remove stray shard folders and recover from an
+ * unfinished commit. */
+int zk__ix_open_shards(zk_index *ix, int create, int rebuild);
+
+/* Refuse an index whose schema, dictionary or normaliser differ from this
+ * writer's (ZK_EVERSION; not when `fresh`: a new or rebuilt index), then
+ * record this writer's in shard 0's metadata. */
+int zk__ix_check_meta(zk_index *ix, int fresh);
+
+/* Remove folder `dir` and the files in it, as far as it can (quietly). */
+void zk__ix_remove_dir(const char *dir);
+
+/* Remove the shard folders the stub does not list (the writer only). */
+void zk__ix_remove_stray_shards(zk_index *ix);
+
+/* ---- compaction (index_compact.c) ---------------------------------------- */
+
+/* zk_index_compact(): commit, then switch the index to compacted copies
+ * of its shards. A failure after the switch breaks the handle. */
+int zk__ix_compact(zk_index *ix);
+
 #endif
