@@ -51,17 +51,13 @@
  * 1 MiB per shard 1.18 MB/s and 86 MB peak, 8 MiB per shard 0.68 MB/s and
  * 316 MB), and Xapian's commit is cheap enough to pay often. */
 #define DEFAULT_BATCH_BYTES (2u << 20)
-/* Most writer threads started when zk_update_options.threads is 0, however
- * many processors there are (they are capped at the shard count too). */
-#define MAX_THREADS 16
 /* zk_index_update() compacts after a run that wrote at least
  * 1/COMPACT_SHARE of the index's passages: the shards then hold as much
  * again in replaced or loosely packed blocks, and compaction makes them
  * about 40% smaller (docs/api.md). */
 #define COMPACT_SHARE 5
 
-/* ---- paths ----------------------------------------------------------------
- */
+/* ---- paths ------------------------------------------------------------ */
 
 int zk_index_default_path(char *buf, size_t size)
 {
@@ -317,325 +313,125 @@ int zk_index_remove(zk_index *ix, const char *path)
     return rc == ZK_OK ? zk__ix_remove_id(ix, id) : rc;
 }
 
-/*
- * The batch pipeline. Jobs are split by shard; each writer thread owns one
- * or more shards and does everything for their reports: read, parse,
- * segment, build the documents and write them. Xapian's cost is in the
- * writing, so writing shards in parallel is what uses the second core.
- * When a thread's batch is full it waits for the others at the next
- * commit, which the last to arrive makes for all (commit_all: a commit of
- * the whole index is one stub naming a state of every shard). Finished
- * files are queued as events for the caller's thread, which runs the
- * progress callback.
- */
-
-typedef struct event {
-    result *r; /* NULL fields for a failed write; owns the result */
-    struct event *next;
-} event;
-
-typedef struct pool {
-    pthread_mutex_t mu;
-    pthread_cond_t have_event;
-    pthread_cond_t turn; /* a commit all writers waited for is made */
-    event *head, *tail;
-    size_t running;      /* writer threads still at work */
-    size_t waiting;      /* of them, those waiting for the commit */
-    unsigned long round; /* commits made for waiting writers */
-    int stop;            /* set by the caller's thread to cancel */
-    int rc;              /* first index write error */
-    char msg[1024];      /* its message (zk_error_last() is per thread) */
-    zk_index *ix;
-    const char *encoding;
-    uint64_t batch_max; /* per shard */
-    job **todo[ZK_MAX_SHARDS];
-    size_t n_todo[ZK_MAX_SHARDS];
-} pool;
-
-typedef struct worker {
-    pthread_t thread;
-    pool *p;
-    builder b;
-    unsigned first, step; /* shards first, first + step, ... */
-    int started;
-} worker;
-
-static void post(pool *p, result *r)
+/* The jobs that need work, sorted into the plan by shard: files with no
+ * record, or whose size or time differ from their record's (which notes
+ * the old content hash). Every record met is marked seen; the rest is
+ * counted in st. */
+static void plan_jobs(zk_index *ix, job_list *jobs, size_t failed_paths,
+                      write_plan *plan, zk_update_stats *st)
 {
-    event *e = calloc(1, sizeof(*e));
-
-    pthread_mutex_lock(&p->mu);
-    if (e != NULL) {
-        e->r = r;
-        if (p->tail)
-            p->tail->next = e;
-        else
-            p->head = e;
-        p->tail = e;
-    } else {
-        zk__ix_result_free(r);
-    }
-    pthread_cond_signal(&p->have_event);
-    pthread_mutex_unlock(&p->mu);
-}
-
-static int stopping(pool *p)
-{
-    int stop;
-
-    pthread_mutex_lock(&p->mu);
-    stop = p->stop || p->rc != ZK_OK;
-    pthread_mutex_unlock(&p->mu);
-    return stop;
-}
-
-static void fail_pool(pool *p, int rc)
-{
-    const zk_error *e = zk_error_last();
-
-    pthread_mutex_lock(&p->mu);
-    if (p->rc == ZK_OK) {
-        p->rc = rc;
-        snprintf(p->msg, sizeof(p->msg), "%s",
-                 e ? e->message : zk_strerror(rc));
-    }
-    pthread_cond_broadcast(&p->turn);
-    pthread_mutex_unlock(&p->mu);
-}
-
-/* With p->mu held, every writer thread still at work waiting for it, each
- * having committed its shards: write the stub for them all (unless the run
- * has failed: the last commit must then stand), and let them go on. */
-static void pass_barrier(pool *p)
-{
-    p->waiting = 0;
-    if (p->rc == ZK_OK) {
-        int rc;
-        pthread_mutex_unlock(&p->mu);
-        rc = zk__ix_publish(p->ix);
-        if (rc != ZK_OK)
-            fail_pool(p, rc);
-        pthread_mutex_lock(&p->mu);
-    }
-    p->round++;
-    pthread_cond_broadcast(&p->turn);
-}
-
-/* A writer's batch is full: commit its shards (in parallel with the other
- * writers'), wait until every writer has (or has no more work), and the
- * stub is written. Not ZK_OK if the run has failed. */
-static int commit_together(pool *p, const worker *w)
-{
-    unsigned long round;
+    size_t i;
     unsigned s;
+
+    st->files = jobs->n + failed_paths;
+    st->done = failed_paths;
+    for (i = 0; i < jobs->n; i++) {
+        job *j = &jobs->v[i];
+        size_t at = zk__ix_rec_find(&ix->recs, j->id);
+        if (at != SIZE_MAX) {
+            record *r = &ix->recs.v[at];
+            if (r->seen) {
+                st->files--; /* the same file named twice */
+                continue;
+            }
+            r->seen = 1;
+            if (r->size == j->size && r->mtime_ns == j->mtime_ns) {
+                st->n_unchanged++;
+                st->done++;
+                continue;
+            }
+            j->has_old = 1;
+            memcpy(j->old_hash, r->hash, 16);
+        }
+        s = zk__ix_shard_of(ix, j->id);
+        plan->todo[s][plan->n_todo[s]++] = j;
+        st->bytes_total += j->size;
+    }
+}
+
+/* Room in the plan for all n_jobs in any one shard. */
+static int plan_alloc(write_plan *plan, unsigned n_shards, size_t n_jobs)
+{
+    unsigned s;
+
+    for (s = 0; s < n_shards; s++) {
+        plan->todo[s] = malloc((n_jobs ? n_jobs : 1) * sizeof(job *));
+        if (plan->todo[s] == NULL)
+            return zk__error_oom();
+    }
+    return ZK_OK;
+}
+
+/* Remove the reports whose records no file of this run matched and whose
+ * files are gone, telling the callback of each. */
+static int prune_gone(zk_index *ix, const zk_update_options *opts,
+                      zk_update_stats *st, double t0)
+{
+    size_t i;
     int rc = ZK_OK;
 
-    for (s = w->first; rc == ZK_OK && s < p->ix->n_shards; s += w->step)
-        rc = zk__ix_commit_shard(p->ix, s);
-    if (rc != ZK_OK)
-        fail_pool(p, rc);
-    pthread_mutex_lock(&p->mu);
-    round = p->round;
-    if (++p->waiting == p->running)
-        pass_barrier(p);
-    else
-        while (p->round == round && p->rc == ZK_OK)
-            pthread_cond_wait(&p->turn, &p->mu);
-    rc = p->rc;
-    pthread_mutex_unlock(&p->mu);
+    for (i = 0; rc == ZK_OK && i < ix->recs.n; i++) {
+        record *r = &ix->recs.v[i];
+        struct stat sb;
+        if (r->seen || r->size == UINT64_MAX || stat(r->path, &sb) == 0 ||
+            errno != ENOENT)
+            continue;
+        rc = zk__ix_remove_id(ix, r->id);
+        if (rc == ZK_OK) {
+            zk_file_event ev;
+            memset(&ev, 0, sizeof(ev));
+            ev.path = r->path;
+            ev.status = ZK_FILE_REMOVED;
+            st->n_removed++;
+            st->seconds = zk__now_seconds() - t0;
+            if (opts->progress)
+                opts->progress(&ev, st, opts->payload);
+        }
+    }
     return rc;
 }
 
-static void *worker_main(void *arg)
+/* Compact after a run that wrote a large part of the index (or always,
+ * when opts->compact > 0). */
+static int compact_if_worth(zk_index *ix, const zk_update_options *opts,
+                            const zk_update_stats *st)
 {
-    worker *w = arg;
-    pool *p = w->p;
-    zk_index *ix = p->ix;
-    size_t next[ZK_MAX_SHARDS] = {0};
-    uint64_t batch[ZK_MAX_SHARDS] = {0};
+    uint64_t total = 0, n = 0;
     unsigned s;
-    int more = 1, rc = ZK_OK, others = 0;
-
-    /* round-robin over this thread's shards, one file at a time */
-    while (more && rc == ZK_OK && !stopping(p)) {
-        more = 0;
-        for (s = w->first; s < ix->n_shards && rc == ZK_OK; s += w->step) {
-            job *j;
-            result *r;
-            if (next[s] >= p->n_todo[s])
-                continue;
-            more = 1;
-            j = p->todo[s][next[s]++];
-            r = zk__ix_process(&w->b, j, p->encoding, ix);
-            if (r == NULL) {
-                rc = zk__error_oom();
-                break;
-            }
-            if (r->write_rc != ZK_OK) {
-                /* not a file to skip: the shard holds part of it */
-                rc = zk__ix_shard_error(ix, s, r->write_rc, r->message);
-                zk__ix_result_free(r);
-                break;
-            }
-            if (r->touch_only)
-                rc = zk__ix_refresh_record(ix, r);
-            if (rc != ZK_OK)
-                rc = zk__ix_shard_error(ix, s, rc, NULL);
-            if (rc == ZK_OK && r->status != ZK_FILE_FAILED && !r->touch_only)
-                batch[s] += j->size;
-            post(p, r);
-            if (rc == ZK_OK && batch[s] >= p->batch_max) {
-                memset(batch, 0, sizeof(batch)); /* all shards committed */
-                if (commit_together(p, w) != ZK_OK) {
-                    others = 1; /* the run failed: fail_pool() was told */
-                    break;
-                }
-            }
-        }
-        more = more && !others;
-    }
-    /* the last commit of the run is the caller's (zk_index_update) */
-    if (rc != ZK_OK)
-        fail_pool(p, rc);
-    pthread_mutex_lock(&p->mu);
-    p->running--;
-    if (p->running > 0 && p->waiting == p->running)
-        pass_barrier(p); /* the others waited for this thread's batch */
-    pthread_cond_signal(&p->have_event);
-    pthread_mutex_unlock(&p->mu);
-    return NULL;
-}
-
-static int hardware_threads(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-    return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
-}
-
-static int emit_event(const zk_update_options *o, zk_update_stats *st,
-                      const result *r, double t0)
-{
-    zk_file_event ev;
-
-    st->seconds = zk__now_seconds() - t0;
-    if (o->progress == NULL)
-        return 0;
-    memset(&ev, 0, sizeof(ev));
-    ev.path = r->job->path;
-    ev.status = r->status;
-    ev.bytes = r->job->size;
-    ev.passages = r->n_passages;
-    ev.encoding = r->encoding;
-    ev.format = r->encoding != NULL ? zk__format_name(r->format) : NULL;
-    ev.error = r->error;
-    ev.message = r->message;
-    return o->progress(&ev, st, o->payload);
-}
-
-static void count(zk_update_stats *st, const result *r)
-{
-    st->done++;
-    st->bytes_done += r->job->size;
-    switch (r->status) {
-    case ZK_FILE_NEW:
-        st->n_new++;
-        break;
-    case ZK_FILE_UPDATED:
-        st->n_updated++;
-        break;
-    case ZK_FILE_UNCHANGED:
-        st->n_unchanged++;
-        break;
-    default:
-        st->n_failed++;
-    }
-    if (r->status == ZK_FILE_NEW || r->status == ZK_FILE_UPDATED)
-        st->passages += r->n_passages;
-}
-
-/* Run the shard writers over the jobs, reporting on the caller's thread.
- * Returns the first write error; *stopped is set if the callback asked to
- * stop (the writers then commit what they finished and end). */
-static int run_writers(zk_index *ix, pool *p, const zk_update_options *o,
-                       zk_update_stats *st, double t0, int *stopped)
-{
-    worker w[ZK_MAX_SHARDS];
-    size_t nthreads, i;
     int rc = ZK_OK;
 
-    memset(w, 0, sizeof(w));
-    nthreads = o->threads > 0 ? (size_t)o->threads : (size_t)hardware_threads();
-    if (nthreads > ix->n_shards)
-        nthreads = ix->n_shards;
-    pthread_mutex_init(&p->mu, NULL);
-    pthread_cond_init(&p->have_event, NULL);
-    pthread_cond_init(&p->turn, NULL);
-    for (i = 0; i < nthreads && rc == ZK_OK; i++) {
-        w[i].p = p;
-        w[i].first = (unsigned)i;
-        w[i].step = (unsigned)nthreads;
-        rc = zk_seg_new(&w[i].b.seg, ix->dict);
-        if (rc != ZK_OK)
-            break;
-        pthread_mutex_lock(&p->mu);
-        p->running++;
-        pthread_mutex_unlock(&p->mu);
-        if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0) {
-            pthread_mutex_lock(&p->mu);
-            p->running--;
-            p->stop = 1;
-            pthread_mutex_unlock(&p->mu);
-            rc = zk__error(ZK_ENOMEM, "cannot start a writer thread");
-            break;
-        }
-        w[i].started = 1;
+    for (s = 0; rc == ZK_OK && s < ix->n_shards; s++) {
+        rc = zk__store_termfreq(ix->shards[s], ZK_T_PASSAGE, NULL, &n);
+        total += n;
     }
-    for (;;) {
-        event *e;
-        int done;
+    if (rc == ZK_OK &&
+        (opts->compact > 0 ||
+         (st->passages > 0 && st->passages * COMPACT_SHARE >= total)))
+        rc = zk__ix_compact(ix);
+    return rc;
+}
 
-        pthread_mutex_lock(&p->mu);
-        while (p->head == NULL && p->running > 0)
-            pthread_cond_wait(&p->have_event, &p->mu);
-        e = p->head;
-        if (e != NULL) {
-            p->head = e->next;
-            if (p->head == NULL)
-                p->tail = NULL;
-        }
-        done = e == NULL && p->running == 0;
-        pthread_mutex_unlock(&p->mu);
-        if (done)
-            break;
-        if (e == NULL)
-            continue;
-        count(st, e->r);
-        if (!*stopped && emit_event(o, st, e->r, t0)) {
-            *stopped = 1;
-            pthread_mutex_lock(&p->mu);
-            p->stop = 1;
-            pthread_mutex_unlock(&p->mu);
-        }
-        zk__ix_result_free(e->r);
-        free(e);
-    }
-    for (i = 0; i < nthreads; i++) {
-        if (w[i].started)
-            pthread_join(w[i].thread, NULL);
-        zk_seg_free(w[i].b.seg);
-        w[i].b.seg = NULL;
-        zk__ix_builder_release(&w[i].b);
-    }
-    pthread_cond_destroy(&p->have_event);
-    pthread_cond_destroy(&p->turn);
-    pthread_mutex_destroy(&p->mu);
-    /* a failed write or commit: the shards may hold part of a report, or
-     * have committed past the stub; nothing more may be committed */
-    if (p->rc != ZK_OK)
-        ix->broken = 1;
-    if (rc == ZK_OK && p->rc != ZK_OK)
-        rc = zk__error(p->rc, "%s", p->msg);
+/* The update once the files are found: plan, write, prune, commit,
+ * compact. */
+static int update_files(zk_index *ix, job_list *jobs, size_t failed_paths,
+                        write_plan *plan, const zk_update_options *opts,
+                        zk_update_stats *st, double t0)
+{
+    int rc = ZK_OK, stopped = 0;
+
+    plan_jobs(ix, jobs, failed_paths, plan, st);
+    if (opts->progress != NULL && opts->progress(NULL, st, opts->payload))
+        stopped = 1;
+    if (!stopped && st->done < st->files)
+        rc = zk__ix_run_writers(ix, plan, opts, st, t0, &stopped);
+    if (rc == ZK_OK && !stopped && opts->prune)
+        rc = prune_gone(ix, opts, st, t0);
+    if (rc == ZK_OK)
+        rc = zk__ix_commit(ix);
+    if (rc == ZK_OK && !stopped && opts->compact >= 0)
+        rc = compact_if_worth(ix, opts, st);
+    if (rc == ZK_OK && stopped)
+        rc = zk__error(ZK_EUSER, "indexing stopped by the callback");
     return rc;
 }
 
@@ -645,12 +441,11 @@ int zk_index_update(zk_index *ix, const char *const *paths, size_t n_paths,
     static const zk_update_options defaults = ZK_UPDATE_OPTIONS_INIT;
     zk_update_stats st;
     job_list jobs = {0};
-    size_t failed_paths = 0;
-    pool p;
-    size_t i;
+    write_plan plan;
+    size_t failed_paths = 0, i;
     unsigned s;
     double t0 = zk__now_seconds();
-    int rc = ZK_OK, stopped = 0;
+    int rc;
 
     if (ix == NULL || (paths == NULL && n_paths != 0))
         return zk__error(ZK_EINVAL, "zk_index_update: NULL argument");
@@ -662,10 +457,9 @@ int zk_index_update(zk_index *ix, const char *const *paths, size_t n_paths,
     if (ix->broken)
         return zk__ix_refuse_broken(ix);
     memset(&st, 0, sizeof(st));
-    memset(&p, 0, sizeof(p));
-    p.ix = ix;
-    p.encoding = opts->encoding;
-    p.batch_max =
+    memset(&plan, 0, sizeof(plan));
+    plan.encoding = opts->encoding;
+    plan.batch_max =
         (opts->batch_bytes ? opts->batch_bytes : DEFAULT_BATCH_BYTES) /
         ix->n_shards;
     rc = zk__ix_load_records(ix);
@@ -673,96 +467,21 @@ int zk_index_update(zk_index *ix, const char *const *paths, size_t n_paths,
         return rc;
     for (i = 0; i < ix->recs.n; i++)
         ix->recs.v[i].seen = 0;
-
-    /* 1. find the files, and which of them need work */
     rc = zk__ix_find_files(&jobs, paths, n_paths, opts, &st, &failed_paths);
-    for (s = 0; rc == ZK_OK && s < ix->n_shards; s++) {
-        p.todo[s] = malloc((jobs.n ? jobs.n : 1) * sizeof(job *));
-        if (p.todo[s] == NULL)
-            rc = zk__error_oom();
-    }
-    if (rc != ZK_OK)
-        goto done;
-    st.files = jobs.n + failed_paths;
-    st.done = failed_paths;
-    for (i = 0; i < jobs.n; i++) {
-        job *j = &jobs.v[i];
-        size_t at = zk__ix_rec_find(&ix->recs, j->id);
-        if (at != SIZE_MAX) {
-            record *r = &ix->recs.v[at];
-            if (r->seen) {
-                st.files--; /* the same file named twice */
-                continue;
-            }
-            r->seen = 1;
-            if (r->size == j->size && r->mtime_ns == j->mtime_ns) {
-                st.n_unchanged++;
-                st.done++;
-                continue;
-            }
-            j->has_old = 1;
-            memcpy(j->old_hash, r->hash, 16);
-        }
-        s = zk__ix_shard_of(ix, j->id);
-        p.todo[s][p.n_todo[s]++] = j;
-        st.bytes_total += j->size;
-    }
-    if (opts->progress != NULL && opts->progress(NULL, &st, opts->payload))
-        stopped = 1;
-
-    /* 2. the shard writers */
-    if (!stopped && st.done < st.files)
-        rc = run_writers(ix, &p, opts, &st, t0, &stopped);
-
-    /* 3. prune reports whose files are gone */
-    if (rc == ZK_OK && !stopped && opts->prune) {
-        for (i = 0; rc == ZK_OK && i < ix->recs.n; i++) {
-            record *r = &ix->recs.v[i];
-            struct stat sb;
-            if (r->seen || r->size == UINT64_MAX || stat(r->path, &sb) == 0 ||
-                errno != ENOENT)
-                continue;
-            rc = zk__ix_remove_id(ix, r->id);
-            if (rc == ZK_OK) {
-                zk_file_event ev;
-                memset(&ev, 0, sizeof(ev));
-                ev.path = r->path;
-                ev.status = ZK_FILE_REMOVED;
-                st.n_removed++;
-                st.seconds = zk__now_seconds() - t0;
-                if (opts->progress)
-                    opts->progress(&ev, &st, opts->payload);
-            }
-        }
-    }
     if (rc == ZK_OK)
-        rc = zk__ix_commit(ix);
-    /* compact after a run that wrote a large part of the index */
-    if (rc == ZK_OK && !stopped && opts->compact >= 0) {
-        uint64_t total = 0, n = 0;
-        for (s = 0; rc == ZK_OK && s < ix->n_shards; s++) {
-            rc = zk__store_termfreq(ix->shards[s], ZK_T_PASSAGE, NULL, &n);
-            total += n;
-        }
-        if (rc == ZK_OK &&
-            (opts->compact > 0 ||
-             (st.passages > 0 && st.passages * COMPACT_SHARE >= total)))
-            rc = zk_index_compact(ix);
-    }
-    if (rc == ZK_OK && stopped)
-        rc = zk__error(ZK_EUSER, "indexing stopped by the callback");
-done:
+        rc = plan_alloc(&plan, ix->n_shards, jobs.n);
+    if (rc == ZK_OK)
+        rc = update_files(ix, &jobs, failed_paths, &plan, opts, &st, t0);
     st.seconds = zk__now_seconds() - t0;
     if (stats != NULL)
         *stats = st;
     zk__ix_jobs_free(&jobs);
     for (s = 0; s < ZK_MAX_SHARDS; s++)
-        free(p.todo[s]);
+        free(plan.todo[s]);
     return rc;
 }
 
-/* ---- info -----------------------------------------------------------------
- */
+/* ---- info ------------------------------------------------------------- */
 
 static int sum_sizes(const char *data, size_t len, void *payload)
 {

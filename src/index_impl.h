@@ -142,6 +142,15 @@ typedef struct job_list {
     size_t n, cap;
 } job_list;
 
+/* What an update gives the shard writers: each shard's jobs, in order,
+ * and when to commit. */
+typedef struct write_plan {
+    const char *encoding; /* forced on every file, or NULL */
+    uint64_t batch_max;   /* input bytes per shard between commits */
+    job **todo[ZK_MAX_SHARDS];
+    size_t n_todo[ZK_MAX_SHARDS];
+} write_plan;
+
 /* ---- small strings ------------------------------------------------------- */
 
 /* Append C string s to b. */
@@ -306,5 +315,17 @@ void zk__ix_remove_stray_shards(zk_index *ix);
 /* zk_index_compact(): commit, then switch the index to compacted copies
  * of its shards. A failure after the switch breaks the handle. */
 int zk__ix_compact(zk_index *ix);
+
+/* ---- the shard writers (index_pool.c) ------------------------------------ */
+
+/* Run the shard writer threads (opts->threads, or one per processor; at
+ * most one per shard) over the plan, counting and reporting each file on
+ * the caller's thread. Returns the first write error (the handle is then
+ * broken); *stopped is set if the callback asked to stop (the writers
+ * then end after the file each is at, and the caller's commit keeps what
+ * they wrote). */
+int zk__ix_run_writers(zk_index *ix, const write_plan *plan,
+                       const zk_update_options *opts, zk_update_stats *stats,
+                       double t0, int *stopped);
 
 #endif

@@ -140,6 +140,7 @@ void zk__ix_remove_stray_shards(zk_index *ix)
     closedir(d);
 }
 
+/* Open every shard for writing, creating the index if asked. */
 int zk__ix_open_shards(zk_index *ix, int create, int rebuild)
 {
     unsigned n, i;
