@@ -1,48 +1,33 @@
-/* index.c - build and update a zhiku index
+/* index.c - the writer's public API (zhiku/index.h): open, add, remove,
+ * update, commit, compact and describe an index.
  *
  * A report becomes one Xapian document per passage plus one record
- * document (see index_internal.h and docs/indexing.md). Work per file —
- * read, hash, decode, parse into passages, normalise, segment, and build
- * the Xapian documents — runs on worker threads, each with its own
- * segmenter over the shared dictionary; a single writer (the caller's
- * thread) applies finished reports in whole: it deletes the report's old
- * passages, adds the new ones and replaces its record, so every commit
- * holds each report complete or not at all. The writer commits after each
- * batch of input bytes, so a crash loses at most the current batch.
- *
- * Incremental runs compare each file's size and modification time with its
- * record; when they differ the content hash decides whether the report is
- * reindexed or only its record is refreshed.
+ * document (index_internal.h, docs/indexing.md), written to the shard its
+ * id picks. An update walks the folders it is given (index_walk.c), keeps
+ * the files whose size or time differ from their record (index_records.c),
+ * and runs one writer thread per shard or group of shards (index_pool.c),
+ * each taking its files from bytes to documents (index_process.c,
+ * index_docs.c) and writing them; where the content hash is unchanged only
+ * the record is refreshed. A report's old documents are hidden, not
+ * deleted, until the commit that holds its new ones, and a commit of the
+ * whole index is one stub naming a state of every shard
+ * (index_commit.c), so that every commit holds each report complete or
+ * not at all. The writers commit after each batch of input bytes, so a
+ * crash loses at most the current batch. The functions here check their
+ * arguments and call into those files (index_impl.h).
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include "zhiku/index.h"
-#include "zhiku/normalize.h"
-#include "zhiku/segment.h"
-#include "decode.h"
 #include "index_impl.h"
-#include "index_internal.h"
-#include "terms.h"
-#include "internal.h"
-#include "normalize_internal.h"
-#include "read.h"
 #include "record.h"
-#include "report.h"
-#include "store.h"
-#include "stub.h"
 #include "util.h"
 
 /* Commit after this much input (per index; each shard gets its share).
@@ -81,14 +66,7 @@ int zk_index_default_path(char *buf, size_t size)
     return ZK_OK;
 }
 
-/* ---- open / free ------------------------------------------------------- */
-
-int zk_index_compact(zk_index *ix)
-{
-    if (ix == NULL)
-        return zk__error(ZK_EINVAL, "zk_index_compact: NULL index");
-    return zk__ix_compact(ix);
-}
+/* ---- open, free, commit ------------------------------------------------ */
 
 int zk_index_open(zk_index **out, const char *path,
                   const zk_index_options *opts)
@@ -188,7 +166,14 @@ int zk_index_commit(zk_index *ix)
     return zk__ix_commit(ix);
 }
 
-/* ---- single reports ------------------------------------------------------ */
+int zk_index_compact(zk_index *ix)
+{
+    if (ix == NULL)
+        return zk__error(ZK_EINVAL, "zk_index_compact: NULL index");
+    return zk__ix_compact(ix);
+}
+
+/* ---- single reports --------------------------------------------------- */
 
 static int add_one(zk_index *ix, job *j, const char *encoding,
                    size_t *n_passages)
@@ -312,6 +297,8 @@ int zk_index_remove(zk_index *ix, const char *path)
         rc = find_report(ix, path, id);
     return rc == ZK_OK ? zk__ix_remove_id(ix, id) : rc;
 }
+
+/* ---- batch update ----------------------------------------------------- */
 
 /* The jobs that need work, sorted into the plan by shard: files with no
  * record, or whose size or time differ from their record's (which notes

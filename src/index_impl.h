@@ -45,7 +45,7 @@ typedef struct record {
     uint64_t size;
     int64_t mtime_ns;
     unsigned char hash[16];
-    int seen;
+    int seen; /* met by this update, or removed (size then UINT64_MAX) */
 } record;
 
 /* The records of the index's reports, by id: an array, and open
@@ -57,6 +57,7 @@ typedef struct rec_map {
     size_t n_slots;
 } rec_map;
 
+/* The writer's handle (zhiku/index.h). */
 struct zk_index {
     char *path;
     zk__store *shards[ZK_MAX_SHARDS]; /* a report lives in one shard */
