@@ -1,47 +1,33 @@
-/* index.c - build and update a zhiku index
+/* index.c - the writer's public API (zhiku/index.h): open, add, remove,
+ * update, commit, compact and describe an index.
  *
  * A report becomes one Xapian document per passage plus one record
- * document (see index_internal.h and docs/indexing.md). Work per file —
- * read, hash, decode, parse into passages, normalise, segment, and build
- * the Xapian documents — runs on worker threads, each with its own
- * segmenter over the shared dictionary; a single writer (the caller's
- * thread) applies finished reports in whole: it deletes the report's old
- * passages, adds the new ones and replaces its record, so every commit
- * holds each report complete or not at all. The writer commits after each
- * batch of input bytes, so a crash loses at most the current batch.
- *
- * Incremental runs compare each file's size and modification time with its
- * record; when they differ the content hash decides whether the report is
- * reindexed or only its record is refreshed.
+ * document (index_internal.h, docs/indexing.md), written to the shard its
+ * id picks. An update walks the folders it is given (index_walk.c), keeps
+ * the files whose size or time differ from their record (index_records.c),
+ * and runs one writer thread per shard or group of shards (index_pool.c),
+ * each taking its files from bytes to documents (index_process.c,
+ * index_docs.c) and writing them; where the content hash is unchanged only
+ * the record is refreshed. A report's old documents are hidden, not
+ * deleted, until the commit that holds its new ones, and a commit of the
+ * whole index is one stub naming a state of every shard
+ * (index_commit.c), so that every commit holds each report complete or
+ * not at all. The writers commit after each batch of input bytes, so a
+ * crash loses at most the current batch. The functions here check their
+ * arguments and call into those files (index_impl.h).
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include "zhiku/index.h"
-#include "zhiku/normalize.h"
-#include "zhiku/segment.h"
-#include "decode.h"
-#include "index_internal.h"
-#include "terms.h"
-#include "internal.h"
-#include "normalize_internal.h"
-#include "read.h"
+#include "index_impl.h"
 #include "record.h"
-#include "report.h"
-#include "store.h"
-#include "stub.h"
 #include "util.h"
 
 /* Commit after this much input (per index; each shard gets its share).
@@ -50,257 +36,13 @@
  * 1 MiB per shard 1.18 MB/s and 86 MB peak, 8 MiB per shard 0.68 MB/s and
  * 316 MB), and Xapian's commit is cheap enough to pay often. */
 #define DEFAULT_BATCH_BYTES (2u << 20)
-#define MAX_PENDING 16 /* finished reports waiting for the writer */
-/* Longest metadata kept in a report's record, in characters. */
-#define ZK_MAX_TITLE_CHARS 256
-#define ZK_MAX_FIELD_CHARS 512
-#define ZK_MAX_ABSTRACT_CHARS 4096
-/* Longest heading trail kept with a passage, in characters (real ones are
- * under 200). */
-#define ZK_MAX_TRAIL_CHARS 1024
+/* zk_index_update() compacts after a run that wrote at least
+ * 1/COMPACT_SHARE of the index's passages: the shards then hold as much
+ * again in replaced or loosely packed blocks, and compaction makes them
+ * about 40% smaller (docs/api.md). */
+#define COMPACT_SHARE 5
 
-/* ---- small strings ------------------------------------------------------- */
-
-typedef zk__buf sbuf;
-
-static int sb_str(sbuf *b, const char *s)
-{
-    return zk__buf_add(b, s, strlen(s));
-}
-
-static char *xstrdup(const char *s)
-{
-    char *d = s ? strdup(s) : NULL;
-
-    if (s != NULL && d == NULL)
-        zk__error_oom();
-    return d;
-}
-
-/* ---- report records ------------------------------------------------------ */
-
-/* What the index remembers about one report's file. */
-typedef struct record {
-    char *path;
-    char id[17];
-    uint64_t size;
-    int64_t mtime_ns;
-    unsigned char hash[16];
-    int seen;
-} record;
-
-static void hash_hex(const unsigned char h[16], char out[33])
-{
-    static const char hex[] = "0123456789abcdef";
-    int i;
-
-    for (i = 0; i < 16; i++) {
-        out[2 * i] = hex[h[i] >> 4];
-        out[2 * i + 1] = hex[h[i] & 15];
-    }
-    out[32] = '\0';
-}
-
-static int unhex(const char *s, unsigned char out[16])
-{
-    int i;
-
-    for (i = 0; i < 32; i++) {
-        int c = s[i], v;
-        if (c >= '0' && c <= '9')
-            v = c - '0';
-        else if (c >= 'a' && c <= 'f')
-            v = c - 'a' + 10;
-        else
-            return -1;
-        if (i % 2 == 0)
-            out[i / 2] = (unsigned char)(v << 4);
-        else
-            out[i / 2] |= (unsigned char)v;
-    }
-    return 0;
-}
-
-static void report_id(const char *abspath, char out[17])
-{
-    snprintf(out, 17, "%016llx",
-             (unsigned long long)XXH3_64bits(abspath, strlen(abspath)));
-}
-
-/* ---- the index handle ---------------------------------------------------- */
-
-typedef struct rec_map {
-    record *v;
-    size_t n, cap;
-    size_t *slots; /* open addressing into v, SIZE_MAX empty */
-    size_t n_slots;
-} rec_map;
-
-struct zk_index {
-    char *path;
-    zk__store *shards[ZK_MAX_SHARDS]; /* a report lives in one shard */
-    unsigned n_shards;
-    /* the stub as last written: the shards' folders, and the last commit
-     * of the whole index (its spans are the documents that commit
-     * replaced, deleted in the shards since, for the next commit) */
-    zk__stub stub;
-    /* per shard, the documents replaced or removed since the shard's last
-     * commit, which the next commit hides (its shard's writer alone adds
-     * here); those replaced before it, for the next stub; and the shard's
-     * last document at its last commit */
-    zk__hidden pend[ZK_MAX_SHARDS], done[ZK_MAX_SHARDS];
-    uint32_t done_last[ZK_MAX_SHARDS];
-    int broken;  /* a commit failed: the shards may differ from the stub */
-    int lock_fd; /* zhiku's writer lock, or -1 */
-    pthread_mutex_t rec_mu; /* guards recs while shard writers run */
-    int rec_mu_init;
-    zk_dict *dict;
-    zk_seg *seg; /* for the caller's thread */
-    char *userdicts;
-    rec_map recs;
-    int recs_loaded;
-};
-
-static size_t rm_find(const rec_map *m, const char *id)
-{
-    size_t mask, i;
-
-    if (m->n_slots == 0)
-        return SIZE_MAX;
-    mask = m->n_slots - 1;
-    for (i = (size_t)XXH3_64bits(id, 16) & mask; m->slots[i] != SIZE_MAX;
-         i = (i + 1) & mask)
-        if (memcmp(m->v[m->slots[i]].id, id, 16) == 0)
-            return m->slots[i];
-    return SIZE_MAX;
-}
-
-static int rm_rehash(rec_map *m, size_t n_slots)
-{
-    size_t *s = malloc(n_slots * sizeof(*s)), i, mask = n_slots - 1;
-
-    if (s == NULL)
-        return zk__error_oom();
-    for (i = 0; i < n_slots; i++)
-        s[i] = SIZE_MAX;
-    for (i = 0; i < m->n; i++) {
-        size_t h;
-        if (m->v[i].path == NULL)
-            continue;
-        for (h = (size_t)XXH3_64bits(m->v[i].id, 16) & mask; s[h] != SIZE_MAX;
-             h = (h + 1) & mask)
-            ;
-        s[h] = i;
-    }
-    free(m->slots);
-    m->slots = s;
-    m->n_slots = n_slots;
-    return ZK_OK;
-}
-
-/* Insert or update; takes ownership of r->path. */
-static int rm_put(rec_map *m, record *r)
-{
-    size_t at = rm_find(m, r->id);
-    int rc;
-
-    if (at != SIZE_MAX) {
-        free(m->v[at].path);
-        m->v[at] = *r;
-        return ZK_OK;
-    }
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 256;
-        record *v = realloc(m->v, cap * sizeof(*v));
-        if (v == NULL) {
-            free(r->path);
-            return zk__error_oom();
-        }
-        m->v = v;
-        m->cap = cap;
-    }
-    m->v[m->n++] = *r;
-    if (m->n * 2 > m->n_slots) {
-        rc = rm_rehash(m, m->n_slots ? m->n_slots * 2 : 512);
-        if (rc != ZK_OK)
-            return rc;
-    } else {
-        size_t mask = m->n_slots - 1, h;
-        for (h = (size_t)XXH3_64bits(r->id, 16) & mask; m->slots[h] != SIZE_MAX;
-             h = (h + 1) & mask)
-            ;
-        m->slots[h] = m->n - 1;
-    }
-    return ZK_OK;
-}
-
-static void rm_free(rec_map *m)
-{
-    size_t i;
-
-    for (i = 0; i < m->n; i++)
-        free(m->v[i].path);
-    free(m->v);
-    free(m->slots);
-    memset(m, 0, sizeof(*m));
-}
-
-static int load_record_cb(const char *data, size_t len, void *payload)
-{
-    rec_map *m = payload;
-    record r;
-    char *id = zk__record_field(data, len, "id");
-    char *size = zk__record_field(data, len, "size");
-    char *mtime = zk__record_field(data, len, "mtime_ns");
-    char *hash = zk__record_field(data, len, "hash");
-    int rc = ZK_OK;
-
-    memset(&r, 0, sizeof(r));
-    r.path = zk__record_field(data, len, "path");
-    if (r.path && id && strlen(id) == 16 && size && mtime && hash &&
-        strlen(hash) == 32 && unhex(hash, r.hash) == 0) {
-        memcpy(r.id, id, 17);
-        r.size = strtoull(size, NULL, 10);
-        r.mtime_ns = strtoll(mtime, NULL, 10);
-        rc = rm_put(m, &r);
-        r.path = NULL;
-    }
-    free(r.path);
-    free(id);
-    free(size);
-    free(mtime);
-    free(hash);
-    return rc;
-}
-
-static int load_records(zk_index *ix)
-{
-    unsigned i;
-    int rc = ZK_OK;
-
-    if (ix->recs_loaded)
-        return ZK_OK;
-    for (i = 0; rc == ZK_OK && i < ix->n_shards; i++)
-        rc = zk__store_each(ix->shards[i], ZK_T_RECORD, &ix->pend[i],
-                            load_record_cb, &ix->recs);
-    if (rc == ZK_OK)
-        ix->recs_loaded = 1;
-    return rc;
-}
-
-/* The shard holding report `id` (16 hex digits). */
-static unsigned shard_of(const zk_index *ix, const char *id)
-{
-    return (unsigned)(strtoull(id + 8, NULL, 16) % ix->n_shards);
-}
-
-static zk__store *store_of(const zk_index *ix, const char *id)
-{
-    return ix->shards[shard_of(ix, id)];
-}
-
-/* ---- paths ----------------------------------------------------------------
- */
+/* ---- paths ------------------------------------------------------------ */
 
 int zk_index_default_path(char *buf, size_t size)
 {
@@ -324,996 +66,14 @@ int zk_index_default_path(char *buf, size_t size)
     return ZK_OK;
 }
 
-static int mkdirs(const char *path)
-{
-    char tmp[PATH_MAX];
-    size_t i, n = strlen(path);
-
-    if (n == 0 || n >= sizeof(tmp))
-        return zk__error(ZK_EINVAL, "bad index path '%s'", path);
-    memcpy(tmp, path, n + 1);
-    for (i = 1; i <= n; i++) {
-        if (tmp[i] == '/' || tmp[i] == '\0') {
-            char c = tmp[i];
-            tmp[i] = '\0';
-            if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
-                return zk__error(ZK_EIO, "%s: cannot create: %s", tmp,
-                                 strerror(errno));
-            tmp[i] = c;
-        }
-    }
-    return ZK_OK;
-}
-
-/* ---- building documents -------------------------------------------------- */
-
-/* Per-thread scratch for turning a report into Xapian documents. */
-typedef struct builder {
-    zk_seg *seg;
-    zk_norm norm;
-    size_t norm_cap;
-    zk__xdoc *doc; /* the document being filled */
-    const char *prefix;
-    sbuf term;
-    int rc;
-} builder;
-
-/* Word terms, counted (wdf) but without positions: Xapian's write cost and
- * half of an index's size are positions, and proximity is scored at query
- * time from the passage text instead. Words of one or two characters (most
- * Chinese words) are not stored again: the literal layer holds each
- * character and character pair, and the searcher ranks such words by those
- * terms (docs/indexing.md). */
-static int word_cb(const zk_token *t, void *payload)
-{
-    builder *b = payload;
-
-    if (!zk__term_is_word(t) || !zk__word_has_own_term(t->text, t->len))
-        return 0;
-    b->rc = zk__xdoc_term(b->doc, t->text, t->len, 1);
-    return b->rc != ZK_OK;
-}
-
-/* Prefixed, unpositioned word terms (trail, title). */
-static int prefixed_cb(const zk_token *t, void *payload)
-{
-    builder *b = payload;
-
-    if (!zk__term_is_word(t))
-        return 0;
-    b->term.n = 0;
-    b->rc = sb_str(&b->term, b->prefix);
-    if (b->rc == ZK_OK)
-        b->rc = zk__buf_add(&b->term, t->text, t->len);
-    if (b->rc == ZK_OK)
-        b->rc = zk__xdoc_term(b->doc, b->term.p, b->term.n, 1);
-    return b->rc != ZK_OK;
-}
-
-static int literal_cb(const char *term, size_t len, void *payload)
-{
-    builder *b = payload;
-
-    return zk__xdoc_term(b->doc, term, len, 1);
-}
-
-static int literal_filter_cb(const char *term, size_t len, void *payload)
-{
-    builder *b = payload;
-
-    return zk__xdoc_boolean(b->doc, term, len);
-}
-
-/* The literal layer (terms.h), without positions; counted (wdf) when
- * `counted`, else as filter terms. It decides which passages match
- * (docs/indexing.md), and its counts give a ranking signal that does not
- * depend on segmentation. */
-static int add_literals(builder *b, const char *s, size_t n, int counted)
-{
-    return zk__literal_terms(s, n, counted ? literal_cb : literal_filter_cb, b);
-}
-
-static int cut_into(builder *b, const char *s, size_t n, zk_token_cb cb)
-{
-    zk_seg_options o = ZK_SEG_OPTIONS_INIT;
-    int rc;
-
-    o.mode = ZK_SEG_SEARCH;
-    b->rc = ZK_OK;
-    rc = zk_seg_cut(b->seg, s, n, &o, cb, b);
-    return b->rc != ZK_OK ? b->rc : rc;
-}
-
-/* Everything a worker produces for one file. */
-typedef struct result {
-    struct job *job;
-    int status; /* ZK_FILE_* */
-    int error;  /* when failed */
-    char *message;
-    const char *encoding;
-    int format;      /* ZK_FORMAT_* read */
-    zk__xdoc **docs; /* passages, when buffered (zk_index_add_report) */
-    size_t n_docs;
-    zk__xdoc *record;
-    size_t n_passages; /* passages indexed, buffered or written */
-    unsigned char hash[16];
-    int touch_only; /* same content: refresh the record only */
-    int write_rc;   /* writing it to its shard failed: the pending batch
-                       holds part of it and must not be committed */
-    struct result *next;
-} result;
-
-static void result_free(result *r)
-{
-    size_t i;
-
-    if (r == NULL)
-        return;
-    for (i = 0; i < r->n_docs; i++)
-        zk__xdoc_free(r->docs[i]);
-    free(r->docs);
-    zk__xdoc_free(r->record);
-    free(r->message);
-    free(r);
-}
-
-/* A file (or in-memory report) to index. */
-typedef struct job {
-    char *path; /* absolute */
-    char id[17];
-    uint64_t size;
-    int64_t mtime_ns;
-    int has_old;
-    unsigned char old_hash[16];
-    /* in-memory input (zk_index_add_report) */
-    const zk_report_input *input;
-} job;
-
-/* The folder terms and values shared by a report's passages. */
-static int add_common(builder *b, const job *j, const zk__report *rep)
-{
-    char buf[64];
-    int rc;
-
-    snprintf(buf, sizeof(buf), "%s%s", ZK_P_REPORT, j->id);
-    rc = zk__xdoc_boolean(b->doc, buf, strlen(buf));
-    if (rc == ZK_OK)
-        rc = zk__xdoc_boolean(b->doc, ZK_T_PASSAGE, 2);
-    if (rc == ZK_OK && rep->year > 0) {
-        snprintf(buf, sizeof(buf), "%s%04d", ZK_P_YEAR, rep->year);
-        rc = zk__xdoc_boolean(b->doc, buf, strlen(buf));
-    }
-    return rc;
-}
-
-/* The bytes of `s` kept as a passage's trail: at most ZK_MAX_TRAIL_CHARS
- * characters. Every passage under a heading stores its trail, so a
- * "heading" that is really a whole document (a line of 400,000 characters
- * after "## ") would be stored, normalised and segmented again for each of
- * them; *cut is set when the trail is longer (shown with "…"). */
-static size_t trail_bytes(const char *s, int *cut)
-{
-    size_t i = 0, chars = 0;
-
-    while (s[i] != '\0' && chars < ZK_MAX_TRAIL_CHARS) {
-        i++;
-        while ((s[i] & 0xC0) == 0x80)
-            i++;
-        chars++;
-    }
-    *cut = s[i] != '\0';
-    return i;
-}
-
-static int build_passage(builder *b, const job *j, const zk__report *rep,
-                         const zk__passage *p, sbuf *data)
-{
-    int cut, rc = zk__xdoc_new(&b->doc);
-    size_t tlen = trail_bytes(p->trail, &cut);
-
-    if (rc != ZK_OK)
-        return rc;
-    rc = add_common(b, j, rep);
-    /* the heading trail first: its section words, and its literals as
-     * filter terms (wdf 0), so that literal counts are the text's alone */
-    if (rc == ZK_OK && p->trail[0] != '\0') {
-        rc = zk__normalize_into(&b->norm, &b->norm_cap, p->trail, tlen);
-        b->prefix = ZK_P_SECTION;
-        if (rc == ZK_OK)
-            rc = cut_into(b, b->norm.text, b->norm.len, prefixed_cb);
-        if (rc == ZK_OK)
-            rc = add_literals(b, b->norm.text, b->norm.len, 0);
-    }
-    /* the text: words and counted literals */
-    if (rc == ZK_OK)
-        rc = zk__normalize_into(&b->norm, &b->norm_cap, p->text, p->text_len);
-    if (rc == ZK_OK)
-        rc = cut_into(b, b->norm.text, b->norm.len, word_cb);
-    if (rc == ZK_OK)
-        rc = add_literals(b, b->norm.text, b->norm.len, 1);
-    /* data: the passage record */
-    if (rc == ZK_OK) {
-        zk__passage_rec pr = {0};
-        snprintf(pr.rid, sizeof(pr.rid), "%s", j->id);
-        pr.ordinal = (unsigned)p->ordinal;
-        pr.line = (unsigned)p->line;
-        pr.start = p->start;
-        pr.end = p->end;
-        pr.page_start = (unsigned)p->page_start;
-        pr.page_end = (unsigned)p->page_end;
-        pr.trail = p->trail;
-        pr.trail_len = tlen;
-        pr.text = p->text;
-        pr.text_len = p->text_len;
-        data->n = 0;
-        rc = zk__passage_encode(data, &pr, cut);
-        if (rc == ZK_OK)
-            rc = zk__xdoc_data(b->doc, data->p, data->n);
-    }
-    if (rc != ZK_OK) {
-        zk__xdoc_free(b->doc);
-        b->doc = NULL;
-    }
-    return rc;
-}
-
-static int build_record(builder *b, const job *j, const zk__report *rep,
-                        const result *res, sbuf *data)
-{
-    const unsigned char *hash = res->hash;
-    const char *encoding = res->encoding;
-    size_t n_passages = rep != NULL ? rep->n_passages : 0;
-
-    char num[64], hex[33], *folder;
-    int rc = zk__xdoc_new(&b->doc);
-
-    if (rc != ZK_OK)
-        return rc;
-    snprintf(num, sizeof(num), "%s%s", ZK_P_UNIQUE, j->id);
-    rc = zk__xdoc_boolean(b->doc, num, strlen(num));
-    if (rc == ZK_OK)
-        rc = zk__xdoc_boolean(b->doc, ZK_T_RECORD, 2);
-    data->n = 0;
-    /* title words, for ranking passages of reports whose title matches */
-    if (rc == ZK_OK && rep != NULL && rep->title != NULL) {
-        rc = zk__normalize_into(&b->norm, &b->norm_cap, rep->title,
-                                strlen(rep->title));
-        b->prefix = ZK_P_TITLE;
-        if (rc == ZK_OK)
-            rc = cut_into(b, b->norm.text, b->norm.len, prefixed_cb);
-    }
-    if (rc == ZK_OK)
-        rc = sb_str(data, ZK_RECORD_MAGIC);
-    if (rc == ZK_OK)
-        rc = zk__record_add(data, "id", j->id);
-    if (rc == ZK_OK)
-        rc = zk__record_add(data, "path", j->path);
-    folder = xstrdup(j->path);
-    if (folder != NULL && strrchr(folder, '/') != NULL)
-        *strrchr(folder, '/') = '\0';
-    if (rc == ZK_OK)
-        rc = zk__record_add(data, "folder", folder);
-    free(folder);
-    snprintf(num, sizeof(num), "%llu", (unsigned long long)j->size);
-    if (rc == ZK_OK)
-        rc = zk__record_add(data, "size", num);
-    snprintf(num, sizeof(num), "%lld", (long long)j->mtime_ns);
-    if (rc == ZK_OK)
-        rc = zk__record_add(data, "mtime_ns", num);
-    hash_hex(hash, hex);
-    if (rc == ZK_OK)
-        rc = zk__record_add(data, "hash", hex);
-    if (rc == ZK_OK)
-        rc = zk__record_add(data, "encoding", encoding);
-    if (rc == ZK_OK)
-        rc = zk__record_add(data, "format", zk__format_name(res->format));
-    snprintf(num, sizeof(num), "%zu", n_passages);
-    if (rc == ZK_OK)
-        rc = zk__record_add(data, "passages", num);
-    if (rc == ZK_OK && rep != NULL) {
-        rc = zk__record_add(data, "title", rep->title);
-        if (rc == ZK_OK)
-            rc = zk__record_add(data, "date", rep->date);
-        if (rc == ZK_OK && rep->year > 0) {
-            snprintf(num, sizeof(num), "%d", rep->year);
-            rc = zk__record_add(data, "year", num);
-        }
-        if (rc == ZK_OK)
-            rc = zk__record_add(data, "author", rep->author);
-        if (rc == ZK_OK)
-            rc = zk__record_add(data, "org", rep->org);
-        if (rc == ZK_OK)
-            rc = zk__record_add(data, "keywords", rep->keywords);
-        if (rc == ZK_OK)
-            rc = zk__record_add(data, "abstract", rep->abstract);
-        if (rc == ZK_OK)
-            rc = zk__record_add(data, "docno", rep->docno);
-    }
-    if (rc == ZK_OK)
-        rc = zk__xdoc_data(b->doc, data->p, data->n);
-    if (rc != ZK_OK) {
-        zk__xdoc_free(b->doc);
-        b->doc = NULL;
-    }
-    return rc;
-}
-
-static void apply_overrides(zk__report *rep, const zk_report_input *in)
-{
-    if (in == NULL)
-        return;
-    if (in->title != NULL) {
-        free(rep->title);
-        rep->title = xstrdup(in->title);
-    }
-    if (in->author != NULL) {
-        free(rep->author);
-        rep->author = xstrdup(in->author);
-    }
-    if (in->date != NULL) {
-        free(rep->date);
-        rep->date = xstrdup(in->date);
-        rep->year = atoi(in->date);
-    }
-}
-
-/* A report indexed before: its passages and record are to be hidden by
- * the next commit (and deleted after it), so that until then readers and
- * a failed commit keep the old version. The new record is added right
- * after the new passages, so that in each shard a report's passages are
- * the documents just before its record (the searcher maps passages to
- * reports by that). */
-static int drop_id(zk_index *ix, const char *id)
-{
-    unsigned s = shard_of(ix, id);
-    char term[32];
-    int rc;
-
-    snprintf(term, sizeof(term), "%s%s", ZK_P_REPORT, id);
-    rc = zk__store_hide_term(ix->shards[s], term, &ix->pend[s], s);
-    snprintf(term, sizeof(term), "%s%s", ZK_P_UNIQUE, id);
-    if (rc == ZK_OK)
-        rc = zk__store_hide_term(ix->shards[s], term, &ix->pend[s], s);
-    return rc;
-}
-
-static int drop_old(zk_index *ix, const job *j)
-{
-    return j->has_old ? drop_id(ix, j->id) : ZK_OK;
-}
-
-/* Note a written report in the records (size, time and hash for the next
- * run). */
-static int remember(zk_index *ix, const result *r)
-{
-    record rec;
-    int rc;
-
-    memset(&rec, 0, sizeof(rec));
-    rec.path = xstrdup(r->job->path);
-    if (rec.path == NULL)
-        return ZK_ENOMEM;
-    memcpy(rec.id, r->job->id, 17);
-    rec.size = r->job->size;
-    rec.mtime_ns = r->job->mtime_ns;
-    memcpy(rec.hash, r->hash, 16);
-    rec.seen = 1;
-    pthread_mutex_lock(&ix->rec_mu);
-    rc = rm_put(&ix->recs, &rec);
-    pthread_mutex_unlock(&ix->rec_mu);
-    return rc;
-}
-
-/* Cut a metadata field to at most `max` characters (at a character
- * boundary, marked with "…"). A plain text file's title is its first line,
- * which may be the whole file: the record, the title terms and every hit
- * that shows the title would otherwise carry all of it. */
-static void clamp_field(char *s, size_t max)
-{
-    size_t i = 0, chars = 0;
-
-    if (s == NULL)
-        return;
-    while (s[i] != '\0' && chars < max) {
-        i++;
-        while ((s[i] & 0xC0) == 0x80)
-            i++;
-        chars++;
-    }
-    if (strlen(s + i) > 3) /* else the ellipsis would be no shorter */
-        memcpy(s + i, "\xe2\x80\xa6", 4);
-}
-
-static void clamp_metadata(zk__report *rep)
-{
-    clamp_field(rep->title, ZK_MAX_TITLE_CHARS);
-    clamp_field(rep->author, ZK_MAX_FIELD_CHARS);
-    clamp_field(rep->org, ZK_MAX_FIELD_CHARS);
-    clamp_field(rep->keywords, ZK_MAX_FIELD_CHARS);
-    clamp_field(rep->docno, ZK_MAX_FIELD_CHARS);
-    clamp_field(rep->abstract, ZK_MAX_ABSTRACT_CHARS);
-}
-
-/* Turn one job into a result: the worker's whole job. With `ix` (a shard
- * writer's thread) the report is written to its shard as its passages are
- * built, so a huge file never holds all its documents in memory at once
- * (a document costs about 60 KB before Xapian packs it); nothing is
- * written before the file has been read, decoded and parsed, and a failure
- * after that is a write failure (r->write_rc): the shard then holds part
- * of the report, uncommitted, and the run must end without committing.
- * Without `ix`, the documents are kept in the result for apply(). */
-static result *process(builder *b, job *j, const char *force_encoding,
-                       zk_index *ix)
-{
-    result *r = calloc(1, sizeof(*r));
-    char *raw = NULL;
-    size_t raw_len = 0, i;
-    zk__report *rep = NULL;
-    zk__store *st = ix ? store_of(ix, j->id) : NULL;
-    sbuf data = {0};
-    const char *enc = force_encoding;
-    int rc, format = ZK_FORMAT_AUTO;
-    int64_t mtime_ns = 0;
-    XXH128_hash_t h;
-
-    if (r == NULL)
-        return NULL;
-    r->job = j;
-    if (j->input != NULL) {
-        raw_len = j->input->len;
-        enc = j->input->encoding;
-        format = j->input->format;
-        rc = ZK_OK;
-    } else {
-        rc = zk__read_file(j->path, &raw, &raw_len, &mtime_ns);
-    }
-    if (rc != ZK_OK)
-        goto fail;
-    if (j->input == NULL) {
-        /* the version read, which may be newer than the one listed */
-        j->size = raw_len;
-        j->mtime_ns = mtime_ns;
-    }
-    h = XXH3_128bits(j->input ? j->input->text : raw, raw_len);
-    memcpy(r->hash, &h.high64, 8);
-    memcpy(r->hash + 8, &h.low64, 8);
-    if (j->has_old && memcmp(r->hash, j->old_hash, 16) == 0 &&
-        j->input == NULL) {
-        /* touched but not changed: refresh the record's size and time */
-        r->touch_only = 1;
-        r->status = ZK_FILE_UNCHANGED;
-        free(raw);
-        return r;
-    }
-    rc = zk__read_report(&rep, &r->format, &r->encoding,
-                         j->input ? j->input->text : raw, raw_len, format, enc,
-                         j->path);
-    free(raw);
-    raw = NULL;
-    if (rc != ZK_OK)
-        goto fail;
-    apply_overrides(rep, j->input);
-    clamp_metadata(rep);
-    if (st != NULL) {
-        rc = drop_old(ix, j);
-        if (rc != ZK_OK)
-            goto write_fail;
-    } else {
-        r->docs =
-            calloc(rep->n_passages ? rep->n_passages : 1, sizeof(*r->docs));
-        if (r->docs == NULL) {
-            rc = zk__error_oom();
-            goto fail;
-        }
-    }
-    for (i = 0; i < rep->n_passages; i++) {
-        rc = build_passage(b, j, rep, &rep->passages[i], &data);
-        if (rc == ZK_OK && st != NULL)
-            rc = zk__store_add(st, b->doc); /* consumes the document */
-        else if (rc == ZK_OK)
-            r->docs[r->n_docs++] = b->doc;
-        b->doc = NULL;
-        if (rc != ZK_OK) {
-            if (st != NULL)
-                goto write_fail;
-            goto fail;
-        }
-        r->n_passages++;
-    }
-    rc = build_record(b, j, rep, r, &data);
-    if (rc == ZK_OK && st != NULL) {
-        rc = zk__store_add(st, b->doc);
-        b->doc = NULL;
-        if (rc == ZK_OK)
-            rc = remember(ix, r);
-    } else if (rc == ZK_OK) {
-        r->record = b->doc;
-        b->doc = NULL;
-    }
-    if (rc != ZK_OK) {
-        if (st != NULL)
-            goto write_fail;
-        goto fail;
-    }
-    r->status = j->has_old ? ZK_FILE_UPDATED : ZK_FILE_NEW;
-    zk__report_free(rep);
-    free(data.p);
-    return r;
-write_fail:
-    r->write_rc = rc;
-fail:
-    r->status = ZK_FILE_FAILED;
-    r->error = rc;
-    r->message =
-        xstrdup(zk_error_last() ? zk_error_last()->message : zk_strerror(rc));
-    for (i = 0; i < r->n_docs; i++)
-        zk__xdoc_free(r->docs[i]);
-    r->n_docs = 0;
-    r->n_passages = 0;
-    zk__report_free(rep);
-    free(raw);
-    free(data.p);
-    return r;
-}
-
-/* Apply a report that process() buffered to the index. */
-static int apply(zk_index *ix, result *r)
-{
-    zk__store *st = store_of(ix, r->job->id);
-    size_t i;
-    int rc;
-
-    if (r->status == ZK_FILE_FAILED || r->touch_only)
-        return ZK_OK;
-    rc = drop_old(ix, r->job);
-    for (i = 0; rc == ZK_OK && i < r->n_docs; i++) {
-        rc = zk__store_add(st, r->docs[i]);
-        r->docs[i] = NULL;
-    }
-    for (; i < r->n_docs; i++) {
-        zk__xdoc_free(r->docs[i]);
-        r->docs[i] = NULL;
-    }
-    if (rc == ZK_OK) {
-        rc = zk__store_add(st, r->record);
-        r->record = NULL;
-    }
-    return rc == ZK_OK ? remember(ix, r) : rc;
-}
-
-/* ---- open / free ----------------------------------------------------------
- */
-
-static int check_meta(zk_index *ix, int fresh)
-{
-    char *schema = NULL, *dict = NULL, *user = NULL, *was = NULL;
-    const char *want = zk_dict_hash(ix->dict);
-    char norm[ZK_NORMALIZE_ID_MAX], num[16];
-    int rc;
-
-    zk__normalize_id(norm, sizeof(norm));
-    rc = zk__store_get_meta(ix->shards[0], ZK_META_SCHEMA, &schema);
-    if (rc == ZK_OK)
-        rc = zk__store_get_meta(ix->shards[0], ZK_META_DICT, &dict);
-    if (rc == ZK_OK)
-        rc = zk__store_get_meta(ix->shards[0], ZK_META_USERDICTS, &user);
-    if (rc == ZK_OK)
-        rc = zk__store_get_meta(ix->shards[0], ZK_META_NORMALIZE, &was);
-    if (rc != ZK_OK)
-        goto done;
-    if (!fresh && schema != NULL && atoi(schema) != ZK_SCHEMA_VERSION) {
-        rc = zk__error(ZK_EVERSION,
-                       "%s: index schema %s, this zhiku writes schema %d: "
-                       "rebuild it (zhiku-index --rebuild)",
-                       ix->path, schema, ZK_SCHEMA_VERSION);
-        goto done;
-    }
-    if (!fresh && dict != NULL && strcmp(dict, want) != 0) {
-        rc = zk__error(ZK_EVERSION,
-                       "%s: index was built with dictionary %s (user "
-                       "dictionaries: %s), this run's is %s: use the same "
-                       "--userdict files, or rebuild (zhiku-index --rebuild)",
-                       ix->path, dict, user && user[0] ? user : "none", want);
-        goto done;
-    }
-    /* the literal terms are of normalised text: another normaliser would
-     * give other terms for the same text */
-    if (!fresh && !zk__normalize_same(was)) {
-        rc = zk__error(ZK_EVERSION,
-                       "%s: index was built with the normaliser '%s', this "
-                       "zhiku's is '%s': rebuild it (zhiku-index --rebuild)",
-                       ix->path, was, norm);
-        goto done;
-    }
-    snprintf(num, sizeof(num), "%d", ZK_SCHEMA_VERSION);
-    rc = zk__store_set_meta(ix->shards[0], ZK_META_SCHEMA, num);
-    if (rc == ZK_OK)
-        rc = zk__store_set_meta(ix->shards[0], ZK_META_DICT, want);
-    if (rc == ZK_OK)
-        rc = zk__store_set_meta(ix->shards[0], ZK_META_USERDICTS,
-                                ix->userdicts ? ix->userdicts : "");
-    if (rc == ZK_OK)
-        rc = zk__store_set_meta(ix->shards[0], ZK_META_NORMALIZE, norm);
-done:
-    free(schema);
-    free(dict);
-    free(user);
-    free(was);
-    return rc;
-}
-
-/* Remove a folder and the files in it (a Xapian shard has no subfolders). */
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-
-    if (d == NULL)
-        return;
-    while ((e = readdir(d)) != NULL) {
-        char f[PATH_MAX];
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(f, sizeof(f), "%s/%s", dir, e->d_name);
-        unlink(f);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
-/* Shard folders the stub does not list: left by a compaction that a crash
- * interrupted (its half-written copies, or the shards it had switched away
- * from but not yet removed). Only the writer, holding the lock, removes
- * them. */
-static void remove_stray_shards(zk_index *ix)
-{
-    DIR *d = opendir(ix->path);
-    struct dirent *e;
-    unsigned i;
-
-    if (d == NULL)
-        return;
-    while ((e = readdir(d)) != NULL) {
-        int listed = 0;
-        char dir[PATH_MAX];
-        if (strncmp(e->d_name, "shard", 5) != 0)
-            continue;
-        for (i = 0; i < ix->n_shards; i++)
-            listed |= strcmp(ix->stub.names[i], e->d_name) == 0;
-        if (listed)
-            continue;
-        snprintf(dir, sizeof(dir), "%s/%s", ix->path, e->d_name);
-        remove_dir(dir);
-    }
-    closedir(d);
-}
-
-/* Take zhiku's own writer lock (held as long as `ix` lives), so that a
- * second writer fails at once, even while shards are being swapped. */
-static int lock_index(zk_index *ix)
-{
-    char file[PATH_MAX];
-
-    snprintf(file, sizeof(file), "%s/%s", ix->path, ZK_LOCK_NAME);
-    ix->lock_fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (ix->lock_fd < 0)
-        return zk__error(
-            errno == EACCES || errno == EROFS ? ZK_EIO : ZK_ENOTFOUND,
-            "%s: cannot open the lock file: %s", file, strerror(errno));
-    if (flock(ix->lock_fd, LOCK_EX | LOCK_NB) != 0)
-        return zk__error(ZK_ELOCKED,
-                         "%s: index is locked by another writer (another "
-                         "zhiku-index is running on it)",
-                         ix->path);
-    return ZK_OK;
-}
-
-/* ZK_OK if the shard folder `dir` and the files in it may be written
- * (or it does not exist yet), else ZK_EIO naming the first that may not
- * (read-only file system, permissions). */
-static int check_writable(const char *dir)
-{
-    DIR *d;
-    struct dirent *e;
-    char f[PATH_MAX];
-    int rc = ZK_OK;
-
-    if (access(dir, W_OK) != 0)
-        return errno == ENOENT
-                   ? ZK_OK
-                   : zk__error(ZK_EIO, "%s: cannot write to the index: %s", dir,
-                               strerror(errno));
-    d = opendir(dir);
-    if (d == NULL)
-        return ZK_OK; /* Xapian will say what is wrong */
-    while (rc == ZK_OK && (e = readdir(d)) != NULL) {
-        struct stat st;
-        if (e->d_name[0] == '.' || (size_t)snprintf(f, sizeof(f), "%s/%s", dir,
-                                                    e->d_name) >= sizeof(f))
-            continue;
-        if (stat(f, &st) == 0 && S_ISREG(st.st_mode) && access(f, W_OK) != 0)
-            rc = zk__error(ZK_EIO, "%s: cannot write to the index: %s", f,
-                           strerror(errno));
-    }
-    closedir(d);
-    return rc;
-}
-
-static int shard_error(const zk_index *ix, unsigned s, int rc, const char *msg);
-
-static int refuse_broken(const zk_index *ix)
-{
-    return zk__error(ZK_EIO,
-                     "%s: an earlier commit failed; the index holds its "
-                     "last commit: open it again to write to it",
-                     ix->path);
-}
-
-/* Commit one shard; the next stub will name this state of it. Called by
- * the shard's writer thread: a failure is for the caller to record (the
- * handle is then broken). */
-static int commit_shard(zk_index *ix, unsigned s)
-{
-    size_t k;
-    int rc;
-
-    rc = zk__store_commit(ix->shards[s]);
-    if (rc == ZK_OK)
-        rc = zk__store_lastdocid(ix->shards[s], &ix->done_last[s]);
-    for (k = 0; rc == ZK_OK && k < ix->pend[s].n; k++)
-        rc = zk__hidden_add(&ix->done[s], s, ix->pend[s].v[k].from,
-                            ix->pend[s].v[k].to);
-    zk__hidden_clear(&ix->pend[s]);
-    return rc == ZK_OK ? ZK_OK : shard_error(ix, s, rc, NULL);
-}
-
-/* Write the stub that names each shard's state at its last commit and the
- * documents replaced until then: the one atomic step of a commit of the
- * whole index. Until the stub is renamed into place readers see the
- * previous commit, whatever the shards hold, so a shard that commits when
- * another then fails (a full disk) changes nothing they see. Then the
- * documents the new stub hides are deleted, to go with the shards' next
- * commits. A failure leaves the shards out of step with the stub: the
- * handle then refuses to commit again, and the next writer to open the
- * index deletes what the stub does not hold (recover()). */
-static int publish(zk_index *ix)
-{
-    zk__stub next;
-    unsigned s;
-    size_t k;
-    int rc = ZK_OK;
-
-    if (ix->broken)
-        return refuse_broken(ix);
-    memset(&next, 0, sizeof(next));
-    next.n = ix->n_shards;
-    memcpy(next.names, ix->stub.names, sizeof(next.names));
-    for (s = 0; s < ZK_MAX_SHARDS; s++)
-        next.hid.last[s] = s < ix->n_shards ? ix->done_last[s] : ZK__NO_LAST;
-    for (s = 0; rc == ZK_OK && s < ix->n_shards; s++)
-        for (k = 0; rc == ZK_OK && k < ix->done[s].n; k++)
-            rc = zk__hidden_add(&next.hid, s, ix->done[s].v[k].from,
-                                ix->done[s].v[k].to);
-    if (rc == ZK_OK)
-        rc = zk__stub_write(ix->path, &next);
-    if (rc != ZK_OK) {
-        ix->broken = 1;
-        zk__stub_free(&next);
-        return rc;
-    }
-    zk__stub_free(&ix->stub);
-    ix->stub = next;
-    for (s = 0; s < ix->n_shards; s++)
-        zk__hidden_clear(&ix->done[s]);
-    for (k = 0; rc == ZK_OK && k < ix->stub.hid.n; k++) {
-        const zk__span *v = &ix->stub.hid.v[k];
-        rc = zk__store_delete_span(ix->shards[v->shard], v->from, v->to);
-    }
-    if (rc != ZK_OK)
-        ix->broken = 1;
-    return rc;
-}
-
-/* Commit the whole index: every shard, then the stub. */
-static int commit_all(zk_index *ix)
-{
-    unsigned s;
-    int rc = ZK_OK;
-
-    if (ix->broken)
-        return refuse_broken(ix);
-    for (s = 0; rc == ZK_OK && s < ix->n_shards; s++)
-        rc = commit_shard(ix, s);
-    if (rc != ZK_OK) {
-        ix->broken = 1;
-        return rc;
-    }
-    return publish(ix);
-}
-
-/* What a writer that stopped between a shard's commit and the stub's left
- * behind (documents after the last commit's, or replaced ones not yet
- * deleted): delete it and commit, so that the shards hold what the stub
- * says. A stub from before commits were recorded in it gets each shard's
- * last document now, before anything is written. */
-static int recover(zk_index *ix)
-{
-    unsigned s;
-    size_t k;
-    int rc = ZK_OK, dirty = ix->stub.hid.n > 0, old = 0;
-
-    for (s = 0; rc == ZK_OK && s < ix->n_shards; s++) {
-        uint32_t last = 0;
-        rc = zk__store_lastdocid(ix->shards[s], &last);
-        if (rc == ZK_OK && ix->stub.hid.last[s] == ZK__NO_LAST) {
-            ix->stub.hid.last[s] = last;
-            old = 1;
-        } else if (rc == ZK_OK && last > ix->stub.hid.last[s]) {
-            dirty = 1;
-            rc = zk__store_delete_span(ix->shards[s], ix->stub.hid.last[s] + 1,
-                                       UINT32_MAX);
-        }
-    }
-    for (k = 0; rc == ZK_OK && k < ix->stub.hid.n; k++) {
-        const zk__span *v = &ix->stub.hid.v[k];
-        rc = zk__store_delete_span(ix->shards[v->shard], v->from, v->to);
-    }
-    if (rc == ZK_OK && dirty)
-        return commit_all(ix);
-    return rc == ZK_OK && old ? zk__stub_write(ix->path, &ix->stub) : rc;
-}
-
-/* Open every shard for writing, creating the index if asked. */
-static int open_shards(zk_index *ix, int create, int rebuild)
-{
-    unsigned n, i;
-    int fresh, rc = zk__stub_read(ix->path, &ix->stub);
-
-    if (rc != ZK_OK)
-        return rc;
-    n = ix->stub.n;
-    fresh = n == 0;
-    if (fresh && !create) {
-        struct stat st;
-        if (stat(ix->path, &st) != 0)
-            return zk__error(ZK_ENOTFOUND,
-                             "%s: no index there: create it with "
-                             "'zhiku-index -i %s FOLDER...'",
-                             ix->path, ix->path);
-        return zk__error(ZK_ENOTFOUND, "%s: not a zhiku index (no %s file)",
-                         ix->path, ZK_STUB_NAME);
-    }
-    rc = lock_index(ix);
-    if (rc != ZK_OK)
-        return rc;
-    if (fresh) {
-        n = ix->stub.n = ZK_DEFAULT_SHARDS;
-        for (i = 0; i < n; i++)
-            snprintf(ix->stub.names[i], sizeof(ix->stub.names[i]), "shard%u",
-                     i);
-    }
-    if (fresh || rebuild) {
-        /* nothing committed yet: readers see no documents until the
-         * first commit */
-        zk__hidden_clear(&ix->stub.hid);
-        for (i = 0; i < n; i++)
-            ix->stub.hid.last[i] = 0;
-    }
-    pthread_mutex_init(&ix->rec_mu, NULL);
-    ix->rec_mu_init = 1;
-    /* a rebuild empties the shards: the stub first, so that no reader
-     * takes their new documents for the last commit's */
-    if (rebuild && !fresh)
-        rc = zk__stub_write(ix->path, &ix->stub);
-    for (i = 0; rc == ZK_OK && i < n; i++) {
-        char dir[PATH_MAX];
-        snprintf(dir, sizeof(dir), "%s/%s", ix->path, ix->stub.names[i]);
-        /* a shard we may not write to: say so (Xapian reports it as a
-         * lock it could not take, as if another writer held it) */
-        if (!fresh) {
-            rc = check_writable(dir);
-            if (rc != ZK_OK)
-                break;
-        }
-        rc = zk__store_open(&ix->shards[i], dir, rebuild ? 2 : fresh ? 1 : 0);
-        if (rc == ZK_OK)
-            ix->n_shards = i + 1;
-    }
-    if (rc == ZK_OK && ix->n_shards == 0)
-        rc = zk__error(ZK_ECORRUPT, "%s: index has no shards", ix->path);
-    /* the stub last: a reader never finds it before its shards */
-    if (rc == ZK_OK && fresh)
-        rc = zk__stub_write(ix->path, &ix->stub);
-    if (rc == ZK_OK)
-        remove_stray_shards(ix);
-    if (rc == ZK_OK && !fresh && !rebuild)
-        rc = recover(ix);
-    return rc;
-}
-
-int zk_index_compact(zk_index *ix)
-{
-    zk__stub next;
-    unsigned i, made;
-    int rc;
-
-    if (ix == NULL)
-        return zk__error(ZK_EINVAL, "zk_index_compact: NULL index");
-    /* what an interrupted compaction left */
-    remove_stray_shards(ix);
-    /* 1. commit (the replaced documents deleted too), and write a
-     * compacted copy of each shard beside it, with the same docids */
-    rc = zk_index_commit(ix);
-    if (rc != ZK_OK)
-        return rc;
-    memset(&next, 0, sizeof(next));
-    next.n = ix->n_shards;
-    memcpy(next.hid.last, ix->stub.hid.last, sizeof(next.hid.last));
-    for (i = 0; rc == ZK_OK && i < ix->n_shards; i++) {
-        char dir[PATH_MAX];
-        unsigned gen = 0;
-        const char *dot = strchr(ix->stub.names[i], '.');
-        if (dot != NULL && dot[1] == 'g')
-            gen = (unsigned)atoi(dot + 2);
-        snprintf(next.names[i], sizeof(next.names[i]), "shard%u.g%u", i,
-                 gen + 1);
-        snprintf(dir, sizeof(dir), "%s/%s", ix->path, next.names[i]);
-        remove_dir(dir); /* a leftover of an interrupted compaction */
-        rc = zk__store_compact(ix->shards[i], dir);
-    }
-    made = i; /* names[0..made) are set, the last perhaps half written */
-    /* 2. switch the stub to the copies in one atomic rename */
-    if (rc == ZK_OK)
-        rc = zk__stub_write(ix->path, &next);
-    if (rc != ZK_OK) {
-        /* only the copies this call named: names[made..) are unset */
-        for (i = 0; i < made; i++) {
-            char dir[PATH_MAX];
-            snprintf(dir, sizeof(dir), "%s/%s", ix->path, next.names[i]);
-            remove_dir(dir);
-        }
-        return rc;
-    }
-    /* 3. write to the copies from now on, and remove the shards they
-     * replace. A searcher reading those keeps its open files; one that
-     * read the old stub but finds the shards gone (opening, or reopening
-     * for a newer revision) reads the stub again (search.c). */
-    for (i = 0; rc == ZK_OK && i < ix->n_shards; i++) {
-        char dir[PATH_MAX], old[PATH_MAX];
-        zk__store_free(ix->shards[i]);
-        ix->shards[i] = NULL;
-        snprintf(old, sizeof(old), "%s/%s", ix->path, ix->stub.names[i]);
-        memcpy(ix->stub.names[i], next.names[i], sizeof(next.names[i]));
-        snprintf(dir, sizeof(dir), "%s/%s", ix->path, ix->stub.names[i]);
-        rc = zk__store_open(&ix->shards[i], dir, 0);
-        if (rc == ZK_OK)
-            remove_dir(old);
-    }
-    /* a copy's last docid is its last document's: if the shard's last
-     * documents had been deleted, new ones will take docids the stub says
-     * were committed, so lower them there first */
-    for (i = 0, made = 0; rc == ZK_OK && i < ix->n_shards; i++) {
-        uint32_t last = 0;
-        rc = zk__store_lastdocid(ix->shards[i], &last);
-        if (rc == ZK_OK && ix->stub.hid.last[i] != ZK__NO_LAST &&
-            last < ix->stub.hid.last[i]) {
-            ix->stub.hid.last[i] = last;
-            made = 1;
-        }
-    }
-    if (rc == ZK_OK && made)
-        rc = zk__stub_write(ix->path, &ix->stub);
-    if (rc != ZK_OK)
-        ix->broken = 1; /* a shard not reopened, or the stub not written */
-    return rc;
-}
+/* ---- open, free, commit ------------------------------------------------ */
 
 int zk_index_open(zk_index **out, const char *path,
                   const zk_index_options *opts)
 {
     static const zk_index_options defaults = ZK_INDEX_OPTIONS_INIT;
     zk_index *ix;
-    sbuf ud = {0};
+    zk__buf ud = {0};
     uint64_t docs = 0;
     size_t i;
     int rc;
@@ -1330,7 +90,7 @@ int zk_index_open(zk_index **out, const char *path,
     if (ix == NULL)
         return zk__error_oom();
     ix->lock_fd = -1;
-    ix->path = xstrdup(path);
+    ix->path = zk__ix_strdup(path);
     rc = ix->path ? ZK_OK : ZK_ENOMEM;
     if (rc == ZK_OK)
         rc = zk_dict_open(&ix->dict, opts->dict_path);
@@ -1338,28 +98,26 @@ int zk_index_open(zk_index **out, const char *path,
         char real[PATH_MAX];
         rc = zk_dict_load_userdict(ix->dict, opts->userdicts[i]);
         if (rc == ZK_OK)
-            rc = sb_str(&ud, realpath(opts->userdicts[i], real)
-                                 ? real
-                                 : opts->userdicts[i]);
+            rc = zk__ix_buf_str(&ud, realpath(opts->userdicts[i], real)
+                                         ? real
+                                         : opts->userdicts[i]);
         if (rc == ZK_OK && i + 1 < opts->n_userdicts)
-            rc = sb_str(&ud, ";");
+            rc = zk__ix_buf_str(&ud, ";");
     }
     ix->userdicts = ud.p;
     if (rc == ZK_OK)
         rc = zk_seg_new(&ix->seg, ix->dict);
-    if (rc == ZK_OK && opts->create)
-        rc = mkdirs(path);
     if (rc == ZK_OK)
-        rc = open_shards(ix, opts->create, opts->rebuild);
+        rc = zk__ix_open_shards(ix, opts->create, opts->rebuild);
     for (i = 0; rc == ZK_OK && i < ix->n_shards; i++) {
         uint64_t n = 0;
         rc = zk__store_doccount(ix->shards[i], &n);
         docs += n;
     }
     if (rc == ZK_OK)
-        rc = check_meta(ix, docs == 0 || opts->rebuild);
+        rc = zk__ix_check_meta(ix, docs == 0 || opts->rebuild);
     if (rc == ZK_OK && (docs == 0 || opts->rebuild))
-        rc = zk_index_commit(ix); /* the metadata of a new index */
+        rc = zk__ix_commit(ix); /* the metadata of a new index */
     if (rc != ZK_OK) {
         const zk_error *e = zk_error_last();
         char msg[1024];
@@ -1395,7 +153,7 @@ void zk_index_free(zk_index *ix)
     zk__stub_free(&ix->stub);
     zk_seg_free(ix->seg);
     zk_dict_free(ix->dict);
-    rm_free(&ix->recs);
+    zk__ix_recs_free(&ix->recs);
     free(ix->userdicts);
     free(ix->path);
     free(ix);
@@ -1403,26 +161,19 @@ void zk_index_free(zk_index *ix)
 
 int zk_index_commit(zk_index *ix)
 {
-    int rc;
-
     if (ix == NULL)
         return zk__error(ZK_EINVAL, "zk_index_commit: NULL index");
-    rc = commit_all(ix);
-    /* a second commit deletes what the first hid, and empties the stub's
-     * list */
-    if (rc == ZK_OK && ix->stub.hid.n > 0)
-        rc = commit_all(ix);
-    return rc;
+    return zk__ix_commit(ix);
 }
 
-/* ---- single reports ------------------------------------------------------ */
-
-static void builder_release(builder *b)
+int zk_index_compact(zk_index *ix)
 {
-    zk__norm_release(&b->norm);
-    free(b->term.p);
-    zk__xdoc_free(b->doc);
+    if (ix == NULL)
+        return zk__error(ZK_EINVAL, "zk_index_compact: NULL index");
+    return zk__ix_compact(ix);
 }
+
+/* ---- single reports --------------------------------------------------- */
 
 static int add_one(zk_index *ix, job *j, const char *encoding,
                    size_t *n_passages)
@@ -1433,22 +184,22 @@ static int add_one(zk_index *ix, job *j, const char *encoding,
 
     memset(&b, 0, sizeof(b));
     b.seg = ix->seg;
-    rc = load_records(ix);
+    rc = zk__ix_load_records(ix);
     if (rc != ZK_OK)
         return rc;
-    j->has_old = rm_find(&ix->recs, j->id) != SIZE_MAX;
-    r = process(&b, j, encoding, NULL);
-    builder_release(&b);
+    j->has_old = zk__ix_rec_find(&ix->recs, j->id) != SIZE_MAX;
+    r = zk__ix_process(&b, j, encoding, NULL);
+    zk__ix_builder_release(&b);
     if (r == NULL)
         return zk__error_oom();
     if (r->status == ZK_FILE_FAILED) {
         rc = zk__error(r->error, "%s", r->message);
     } else {
-        rc = apply(ix, r);
+        rc = zk__ix_apply(ix, r);
         if (n_passages != NULL)
             *n_passages = r->n_passages;
     }
-    result_free(r);
+    zk__ix_result_free(r);
     return rc;
 }
 
@@ -1467,7 +218,7 @@ int zk_index_add_report(zk_index *ix, const zk_report_input *in,
                          in->version);
     memset(&j, 0, sizeof(j));
     j.path = (char *)in->path;
-    report_id(in->path, j.id);
+    zk__ix_report_id(in->path, j.id);
     j.size = in->len;
     j.mtime_ns = 0;
     j.input = in;
@@ -1484,10 +235,10 @@ static int stat_job(job *j, const char *path)
                          path, strerror(errno));
     if (!S_ISREG(st.st_mode))
         return zk__error(ZK_EINVAL, "%s: not a regular file", path);
-    j->path = xstrdup(real);
+    j->path = zk__ix_strdup(real);
     if (j->path == NULL)
         return ZK_ENOMEM;
-    report_id(real, j->id);
+    zk__ix_report_id(real, j->id);
     j->size = (uint64_t)st.st_size;
     j->mtime_ns = zk__mtime_ns(&st);
     return ZK_OK;
@@ -1509,20 +260,6 @@ int zk_index_add_file(zk_index *ix, const char *path, const char *encoding,
     return rc;
 }
 
-static int remove_id(zk_index *ix, const char *id)
-{
-    int rc = drop_id(ix, id);
-
-    if (rc == ZK_OK) {
-        size_t at = rm_find(&ix->recs, id);
-        if (at != SIZE_MAX) {
-            ix->recs.v[at].seen = 1; /* handled */
-            ix->recs.v[at].size = UINT64_MAX;
-        }
-    }
-    return rc;
-}
-
 /* The id under which `path` was indexed, if it was: files are known by
  * their real path, in-memory reports by the name they were given. */
 static int find_report(zk_index *ix, const char *path, char id[17])
@@ -1532,17 +269,17 @@ static int find_report(zk_index *ix, const char *path, char id[17])
     int rc;
 
     if (realpath(path, real) != NULL) {
-        report_id(real, id);
+        zk__ix_report_id(real, id);
         snprintf(term, sizeof(term), "%s%s", ZK_P_UNIQUE, id);
-        rc = zk__store_termfreq(store_of(ix, id), term,
-                                &ix->pend[shard_of(ix, id)], &n);
+        rc = zk__store_termfreq(zk__ix_store_of(ix, id), term,
+                                &ix->pend[zk__ix_shard_of(ix, id)], &n);
         if (rc != ZK_OK || n > 0)
             return rc != ZK_OK ? rc : ZK_OK;
     }
-    report_id(path, id);
+    zk__ix_report_id(path, id);
     snprintf(term, sizeof(term), "%s%s", ZK_P_UNIQUE, id);
-    rc = zk__store_termfreq(store_of(ix, id), term, &ix->pend[shard_of(ix, id)],
-                            &n);
+    rc = zk__store_termfreq(zk__ix_store_of(ix, id), term,
+                            &ix->pend[zk__ix_shard_of(ix, id)], &n);
     if (rc == ZK_OK && n == 0)
         rc = zk__error(ZK_ENOTFOUND, "%s: no such report in the index", path);
     return rc;
@@ -1555,624 +292,133 @@ int zk_index_remove(zk_index *ix, const char *path)
 
     if (ix == NULL || path == NULL)
         return zk__error(ZK_EINVAL, "zk_index_remove: NULL argument");
-    rc = load_records(ix);
+    rc = zk__ix_load_records(ix);
     if (rc == ZK_OK)
         rc = find_report(ix, path, id);
-    return rc == ZK_OK ? remove_id(ix, id) : rc;
+    return rc == ZK_OK ? zk__ix_remove_id(ix, id) : rc;
 }
 
-/* ---- batch update -------------------------------------------------------- */
+/* ---- batch update ----------------------------------------------------- */
 
-typedef struct job_list {
-    job *v;
-    size_t n, cap;
-} job_list;
-
-static int walk_add(job_list *l, const char *path, const struct stat *st)
+/* The jobs that need work, sorted into the plan by shard: files with no
+ * record, or whose size or time differ from their record's (which notes
+ * the old content hash). Every record met is marked seen; the rest is
+ * counted in st. */
+static void plan_jobs(zk_index *ix, job_list *jobs, size_t failed_paths,
+                      write_plan *plan, zk_update_stats *st)
 {
-    job *j;
+    size_t i;
+    unsigned s;
 
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 256;
-        job *v = realloc(l->v, cap * sizeof(*v));
-        if (v == NULL)
-            return zk__error_oom();
-        l->v = v;
-        l->cap = cap;
+    st->files = jobs->n + failed_paths;
+    st->done = failed_paths;
+    for (i = 0; i < jobs->n; i++) {
+        job *j = &jobs->v[i];
+        size_t at = zk__ix_rec_find(&ix->recs, j->id);
+        if (at != SIZE_MAX) {
+            record *r = &ix->recs.v[at];
+            if (r->seen) {
+                st->files--; /* the same file named twice */
+                continue;
+            }
+            r->seen = 1;
+            if (r->size == j->size && r->mtime_ns == j->mtime_ns) {
+                st->n_unchanged++;
+                st->done++;
+                continue;
+            }
+            j->has_old = 1;
+            memcpy(j->old_hash, r->hash, 16);
+        }
+        s = zk__ix_shard_of(ix, j->id);
+        plan->todo[s][plan->n_todo[s]++] = j;
+        st->bytes_total += j->size;
     }
-    j = &l->v[l->n];
-    memset(j, 0, sizeof(*j));
-    j->path = xstrdup(path);
-    if (j->path == NULL)
-        return ZK_ENOMEM;
-    report_id(path, j->id);
-    j->size = (uint64_t)st->st_size;
-    j->mtime_ns = zk__mtime_ns(st);
-    l->n++;
+}
+
+/* Room in the plan for all n_jobs in any one shard. */
+static int plan_alloc(write_plan *plan, unsigned n_shards, size_t n_jobs)
+{
+    unsigned s;
+
+    for (s = 0; s < n_shards; s++) {
+        plan->todo[s] = malloc((n_jobs ? n_jobs : 1) * sizeof(job *));
+        if (plan->todo[s] == NULL)
+            return zk__error_oom();
+    }
     return ZK_OK;
 }
 
-typedef struct dir_seen {
-    dev_t *dev;
-    ino_t *ino;
-    size_t n, cap;
-} dir_seen;
-
-static int seen_dir(dir_seen *s, const struct stat *st)
+/* Remove the reports whose records no file of this run matched and whose
+ * files are gone, telling the callback of each. */
+static int prune_gone(zk_index *ix, const zk_update_options *opts,
+                      zk_update_stats *st, double t0)
 {
     size_t i;
-
-    for (i = 0; i < s->n; i++)
-        if (s->dev[i] == st->st_dev && s->ino[i] == st->st_ino)
-            return 1;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        dev_t *d = realloc(s->dev, cap * sizeof(*d));
-        ino_t *n;
-        if (d == NULL)
-            return -1;
-        s->dev = d;
-        n = realloc(s->ino, cap * sizeof(*n));
-        if (n == NULL)
-            return -1;
-        s->ino = n;
-        s->cap = cap;
-    }
-    s->dev[s->n] = st->st_dev;
-    s->ino[s->n] = st->st_ino;
-    s->n++;
-    return 0;
-}
-
-typedef struct walker {
-    job_list *jobs;
-    dir_seen dirs;
-    zk_update_stats *stats;
-    const zk_update_options *opts;
-    size_t failed_paths;
-} walker;
-
-static void walk_fail(walker *w, const char *path, int code, const char *msg)
-{
-    zk_file_event ev;
-
-    memset(&ev, 0, sizeof(ev));
-    ev.path = path;
-    ev.status = ZK_FILE_FAILED;
-    ev.error = code;
-    ev.message = msg;
-    w->stats->n_failed++;
-    w->failed_paths++;
-    if (w->opts->progress)
-        w->opts->progress(&ev, w->stats, w->opts->payload);
-}
-
-/* A file the walk found that is of no format zhiku reads: counted and
- * named through the callback, not an error. */
-static void walk_pass(walker *w, const char *path, const char *why)
-{
-    zk_file_event ev;
-    char msg[PATH_MAX + 160];
-
-    snprintf(msg, sizeof(msg), "%s: %s", path, why);
-    memset(&ev, 0, sizeof(ev));
-    ev.path = path;
-    ev.status = ZK_FILE_SKIPPED;
-    ev.error = ZK_EFORMAT;
-    ev.message = msg;
-    w->stats->n_skipped++;
-    if (w->opts->progress)
-        w->opts->progress(&ev, w->stats, w->opts->payload);
-}
-
-/* The format of a file of no known name, from its first bytes. */
-static int sniff_file(const char *path, const char **why)
-{
-    char head[1024];
-    ssize_t got;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-
-    if (fd < 0) {
-        *why = "cannot be opened to tell its format";
-        return ZK_FORMAT_UNSUPPORTED;
-    }
-    do
-        got = read(fd, head, sizeof(head));
-    while (got < 0 && errno == EINTR);
-    close(fd);
-    if (got < 0) {
-        *why = "cannot be read to tell its format";
-        return ZK_FORMAT_UNSUPPORTED;
-    }
-    return zk__format_sniff(head, (size_t)got, path, 0, why);
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Collect the indexable files under `path` (depth-first, sorted names,
- * hidden entries skipped, symlinked folders followed once). */
-static int walk(walker *w, const char *path, int named)
-{
-    struct stat st;
-    char real[PATH_MAX];
-    DIR *d;
-    struct dirent *e;
-    char **names = NULL;
-    size_t n = 0, cap = 0, i;
     int rc = ZK_OK;
 
-    if (realpath(path, real) == NULL || stat(real, &st) != 0) {
-        char msg[PATH_MAX + 64];
-        snprintf(msg, sizeof(msg), "%s: %s", path, strerror(errno));
-        walk_fail(w, path, ZK_ENOTFOUND, msg);
-        return ZK_OK;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        int wanted = named || zk__format_known_name(real);
-        if (!wanted && S_ISREG(st.st_mode)) {
-            /* an unknown name: what is inside decides */
-            const char *why = NULL;
-            if (sniff_file(real, &why) >= 0)
-                return walk_add(w->jobs, real, &st);
-            walk_pass(w, real, why);
-            return ZK_OK;
-        }
-        if (wanted && S_ISREG(st.st_mode))
-            return walk_add(w->jobs, real, &st);
-        if (wanted) { /* a FIFO, device or socket: never read it */
-            char msg[PATH_MAX + 64];
-            snprintf(msg, sizeof(msg), "%s: not a regular file", path);
-            walk_fail(w, path, ZK_EINVAL, msg);
-        }
-        return ZK_OK;
-    }
-    if (seen_dir(&w->dirs, &st))
-        return ZK_OK; /* a symlink loop, or a folder reached twice */
-    d = opendir(real);
-    if (d == NULL) {
-        char msg[PATH_MAX + 64];
-        snprintf(msg, sizeof(msg), "%s: cannot read folder: %s", real,
-                 strerror(errno));
-        walk_fail(w, real, ZK_EIO, msg);
-        return ZK_OK;
-    }
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
+    for (i = 0; rc == ZK_OK && i < ix->recs.n; i++) {
+        record *r = &ix->recs.v[i];
+        struct stat sb;
+        if (r->seen || r->size == UINT64_MAX || stat(r->path, &sb) == 0 ||
+            errno != ENOENT)
             continue;
-        if (n == cap) {
-            char **nn;
-            cap = cap ? cap * 2 : 64;
-            nn = realloc(names, cap * sizeof(*nn));
-            if (nn == NULL) {
-                rc = zk__error_oom();
-                break;
-            }
-            names = nn;
+        rc = zk__ix_remove_id(ix, r->id);
+        if (rc == ZK_OK) {
+            zk_file_event ev;
+            memset(&ev, 0, sizeof(ev));
+            ev.path = r->path;
+            ev.status = ZK_FILE_REMOVED;
+            st->n_removed++;
+            st->seconds = zk__now_seconds() - t0;
+            if (opts->progress)
+                opts->progress(&ev, st, opts->payload);
         }
-        names[n] = xstrdup(e->d_name);
-        if (names[n] == NULL) {
-            rc = ZK_ENOMEM;
-            break;
-        }
-        n++;
     }
-    closedir(d);
-    if (n > 1)
-        qsort(names, n, sizeof(*names), cmp_name);
-    for (i = 0; rc == ZK_OK && i < n; i++) {
-        char child[PATH_MAX];
-        if ((size_t)snprintf(child, sizeof(child), "%s/%s", real, names[i]) >=
-            sizeof(child))
-            continue;
-        rc = walk(w, child, 0);
-    }
-    for (i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
     return rc;
 }
 
-/*
- * The batch pipeline. Jobs are split by shard; each writer thread owns one
- * or more shards and does everything for their reports: read, parse,
- * segment, build the documents and write them. Xapian's cost is in the
- * writing, so writing shards in parallel is what uses the second core.
- * When a thread's batch is full it waits for the others at the next
- * commit, which the last to arrive makes for all (commit_all: a commit of
- * the whole index is one stub naming a state of every shard). Finished
- * files are queued as events for the caller's thread, which runs the
- * progress callback.
- */
-static int refresh_record(zk_index *ix, result *r);
-
-typedef struct event {
-    result *r; /* NULL fields for a failed write; owns the result */
-    struct event *next;
-} event;
-
-typedef struct pool {
-    pthread_mutex_t mu;
-    pthread_cond_t have_event;
-    pthread_cond_t turn; /* a commit all writers waited for is made */
-    event *head, *tail;
-    size_t running;      /* writer threads still at work */
-    size_t waiting;      /* of them, those waiting for the commit */
-    unsigned long round; /* commits made for waiting writers */
-    int stop;            /* set by the caller's thread to cancel */
-    int rc;              /* first index write error */
-    char msg[1024];      /* its message (zk_error_last() is per thread) */
-    zk_index *ix;
-    const char *encoding;
-    uint64_t batch_max; /* per shard */
-    job **todo[ZK_MAX_SHARDS];
-    size_t n_todo[ZK_MAX_SHARDS];
-} pool;
-
-typedef struct worker {
-    pthread_t thread;
-    pool *p;
-    builder b;
-    unsigned first, step; /* shards first, first + step, ... */
-    int started;
-} worker;
-
-static void post(pool *p, result *r)
+/* Compact after a run that wrote a large part of the index (or always,
+ * when opts->compact > 0). */
+static int compact_if_worth(zk_index *ix, const zk_update_options *opts,
+                            const zk_update_stats *st)
 {
-    event *e = calloc(1, sizeof(*e));
-
-    pthread_mutex_lock(&p->mu);
-    if (e != NULL) {
-        e->r = r;
-        if (p->tail)
-            p->tail->next = e;
-        else
-            p->head = e;
-        p->tail = e;
-    } else {
-        result_free(r);
-    }
-    pthread_cond_signal(&p->have_event);
-    pthread_mutex_unlock(&p->mu);
-}
-
-static int stopping(pool *p)
-{
-    int stop;
-
-    pthread_mutex_lock(&p->mu);
-    stop = p->stop || p->rc != ZK_OK;
-    pthread_mutex_unlock(&p->mu);
-    return stop;
-}
-
-static void fail_pool(pool *p, int rc)
-{
-    const zk_error *e = zk_error_last();
-
-    pthread_mutex_lock(&p->mu);
-    if (p->rc == ZK_OK) {
-        p->rc = rc;
-        snprintf(p->msg, sizeof(p->msg), "%s",
-                 e ? e->message : zk_strerror(rc));
-    }
-    pthread_cond_broadcast(&p->turn);
-    pthread_mutex_unlock(&p->mu);
-}
-
-/* With p->mu held, every writer thread still at work waiting for it, each
- * having committed its shards: write the stub for them all (unless the run
- * has failed: the last commit must then stand), and let them go on. */
-static void pass_barrier(pool *p)
-{
-    p->waiting = 0;
-    if (p->rc == ZK_OK) {
-        int rc;
-        pthread_mutex_unlock(&p->mu);
-        rc = publish(p->ix);
-        if (rc != ZK_OK)
-            fail_pool(p, rc);
-        pthread_mutex_lock(&p->mu);
-    }
-    p->round++;
-    pthread_cond_broadcast(&p->turn);
-}
-
-/* A writer's batch is full: commit its shards (in parallel with the other
- * writers'), wait until every writer has (or has no more work), and the
- * stub is written. Not ZK_OK if the run has failed. */
-static int commit_together(pool *p, const worker *w)
-{
-    unsigned long round;
+    uint64_t total = 0, n = 0;
     unsigned s;
     int rc = ZK_OK;
 
-    for (s = w->first; rc == ZK_OK && s < p->ix->n_shards; s += w->step)
-        rc = commit_shard(p->ix, s);
-    if (rc != ZK_OK)
-        fail_pool(p, rc);
-    pthread_mutex_lock(&p->mu);
-    round = p->round;
-    if (++p->waiting == p->running)
-        pass_barrier(p);
-    else
-        while (p->round == round && p->rc == ZK_OK)
-            pthread_cond_wait(&p->turn, &p->mu);
-    rc = p->rc;
-    pthread_mutex_unlock(&p->mu);
+    for (s = 0; rc == ZK_OK && s < ix->n_shards; s++) {
+        rc = zk__store_termfreq(ix->shards[s], ZK_T_PASSAGE, NULL, &n);
+        total += n;
+    }
+    if (rc == ZK_OK &&
+        (opts->compact > 0 ||
+         (st->passages > 0 && st->passages * COMPACT_SHARE >= total)))
+        rc = zk__ix_compact(ix);
     return rc;
 }
 
-/* Raise a shard's write error again with the shard's folder in front, so
- * that the message says where (Xapian's says what: "Error writing block
- * 12 (No space left on device)"). `msg` NULL: the thread's last error. */
-static int shard_error(const zk_index *ix, unsigned s, int rc, const char *msg)
+/* The update once the files are found: plan, write, prune, commit,
+ * compact. */
+static int update_files(zk_index *ix, job_list *jobs, size_t failed_paths,
+                        write_plan *plan, const zk_update_options *opts,
+                        zk_update_stats *st, double t0)
 {
-    char buf[1024];
-    const zk_error *e = zk_error_last();
+    int rc = ZK_OK, stopped = 0;
 
-    snprintf(buf, sizeof(buf), "%s",
-             msg ? msg
-             : e ? e->message
-                 : zk_strerror(rc));
-    if (strstr(buf, ix->path) != NULL)
-        return zk__error(rc, "%s", buf);
-    return zk__error(rc, "%s/%s: %s", ix->path, ix->stub.names[s], buf);
-}
-
-static void *worker_main(void *arg)
-{
-    worker *w = arg;
-    pool *p = w->p;
-    zk_index *ix = p->ix;
-    size_t next[ZK_MAX_SHARDS] = {0};
-    uint64_t batch[ZK_MAX_SHARDS] = {0};
-    unsigned s;
-    int more = 1, rc = ZK_OK, others = 0;
-
-    /* round-robin over this thread's shards, one file at a time */
-    while (more && rc == ZK_OK && !stopping(p)) {
-        more = 0;
-        for (s = w->first; s < ix->n_shards && rc == ZK_OK; s += w->step) {
-            job *j;
-            result *r;
-            if (next[s] >= p->n_todo[s])
-                continue;
-            more = 1;
-            j = p->todo[s][next[s]++];
-            r = process(&w->b, j, p->encoding, ix);
-            if (r == NULL) {
-                rc = zk__error_oom();
-                break;
-            }
-            if (r->write_rc != ZK_OK) {
-                /* not a file to skip: the shard holds part of it */
-                rc = shard_error(ix, s, r->write_rc, r->message);
-                result_free(r);
-                break;
-            }
-            if (r->touch_only)
-                rc = refresh_record(ix, r);
-            if (rc != ZK_OK)
-                rc = shard_error(ix, s, rc, NULL);
-            if (rc == ZK_OK && r->status != ZK_FILE_FAILED && !r->touch_only)
-                batch[s] += j->size;
-            post(p, r);
-            if (rc == ZK_OK && batch[s] >= p->batch_max) {
-                memset(batch, 0, sizeof(batch)); /* all shards committed */
-                if (commit_together(p, w) != ZK_OK) {
-                    others = 1; /* the run failed: fail_pool() was told */
-                    break;
-                }
-            }
-        }
-        more = more && !others;
-    }
-    /* the last commit of the run is the caller's (zk_index_update) */
-    if (rc != ZK_OK)
-        fail_pool(p, rc);
-    pthread_mutex_lock(&p->mu);
-    p->running--;
-    if (p->running > 0 && p->waiting == p->running)
-        pass_barrier(p); /* the others waited for this thread's batch */
-    pthread_cond_signal(&p->have_event);
-    pthread_mutex_unlock(&p->mu);
-    return NULL;
-}
-
-static int hardware_threads(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-    return n < 1 ? 1 : n > 16 ? 16 : (int)n;
-}
-
-typedef struct refresh_ctx {
-    sbuf data;
-    const job *j;
-    int rc;
-} refresh_ctx;
-
-static int refresh_cb(const char *data, size_t len, void *payload)
-{
-    refresh_ctx *c = payload;
-
-    /* the newest record: older ones are replaced versions that the next
-     * commit hides */
-    c->data.n = 0;
-    c->rc = zk__record_patch(&c->data, data, len, c->j->size, c->j->mtime_ns);
-    return c->rc != ZK_OK;
-}
-
-/* A file whose time changed but whose content did not: rewrite its record
- * with the new size and time (same terms), so the next run skips it. */
-static int refresh_record(zk_index *ix, result *r)
-{
-    refresh_ctx c;
-    char term[32];
-    zk__xdoc *d = NULL;
-    size_t at;
-    int rc;
-
-    memset(&c, 0, sizeof(c));
-    c.j = r->job;
-    snprintf(term, sizeof(term), "%s%s", ZK_P_UNIQUE, r->job->id);
-    rc = zk__store_each(store_of(ix, r->job->id), term,
-                        &ix->pend[shard_of(ix, r->job->id)], refresh_cb, &c);
-    if (rc == 1)
-        rc = c.rc;
-    if (rc != ZK_OK || c.data.p == NULL) {
-        free(c.data.p);
-        return rc;
-    }
-    rc = zk__xdoc_new(&d);
+    plan_jobs(ix, jobs, failed_paths, plan, st);
+    if (opts->progress != NULL && opts->progress(NULL, st, opts->payload))
+        stopped = 1;
+    if (!stopped && st->done < st->files)
+        rc = zk__ix_run_writers(ix, plan, opts, st, t0, &stopped);
+    if (rc == ZK_OK && !stopped && opts->prune)
+        rc = prune_gone(ix, opts, st, t0);
     if (rc == ZK_OK)
-        rc = zk__xdoc_boolean(d, term, strlen(term));
-    if (rc == ZK_OK)
-        rc = zk__xdoc_boolean(d, ZK_T_RECORD, 2);
-    if (rc == ZK_OK)
-        rc = zk__xdoc_data(d, c.data.p, c.data.n);
-    free(c.data.p);
-    if (rc != ZK_OK) {
-        zk__xdoc_free(d);
-        return rc;
-    }
-    rc = zk__store_replace(store_of(ix, r->job->id), term, d);
-    pthread_mutex_lock(&ix->rec_mu);
-    at = rm_find(&ix->recs, r->job->id);
-    if (rc == ZK_OK && at != SIZE_MAX) {
-        ix->recs.v[at].size = r->job->size;
-        ix->recs.v[at].mtime_ns = r->job->mtime_ns;
-    }
-    pthread_mutex_unlock(&ix->rec_mu);
-    return rc;
-}
-
-static int emit_event(const zk_update_options *o, zk_update_stats *st,
-                      const result *r, double t0)
-{
-    zk_file_event ev;
-
-    st->seconds = zk__now_seconds() - t0;
-    if (o->progress == NULL)
-        return 0;
-    memset(&ev, 0, sizeof(ev));
-    ev.path = r->job->path;
-    ev.status = r->status;
-    ev.bytes = r->job->size;
-    ev.passages = r->n_passages;
-    ev.encoding = r->encoding;
-    ev.format = r->encoding != NULL ? zk__format_name(r->format) : NULL;
-    ev.error = r->error;
-    ev.message = r->message;
-    return o->progress(&ev, st, o->payload);
-}
-
-static void count(zk_update_stats *st, const result *r)
-{
-    st->done++;
-    st->bytes_done += r->job->size;
-    switch (r->status) {
-    case ZK_FILE_NEW:
-        st->n_new++;
-        break;
-    case ZK_FILE_UPDATED:
-        st->n_updated++;
-        break;
-    case ZK_FILE_UNCHANGED:
-        st->n_unchanged++;
-        break;
-    default:
-        st->n_failed++;
-    }
-    if (r->status == ZK_FILE_NEW || r->status == ZK_FILE_UPDATED)
-        st->passages += r->n_passages;
-}
-
-/* Run the shard writers over the jobs, reporting on the caller's thread.
- * Returns the first write error; *stopped is set if the callback asked to
- * stop (the writers then commit what they finished and end). */
-static int run_writers(zk_index *ix, pool *p, const zk_update_options *o,
-                       zk_update_stats *st, double t0, int *stopped)
-{
-    worker w[ZK_MAX_SHARDS];
-    size_t nthreads, i;
-    int rc = ZK_OK;
-
-    memset(w, 0, sizeof(w));
-    nthreads = o->threads > 0 ? (size_t)o->threads : (size_t)hardware_threads();
-    if (nthreads > ix->n_shards)
-        nthreads = ix->n_shards;
-    pthread_mutex_init(&p->mu, NULL);
-    pthread_cond_init(&p->have_event, NULL);
-    pthread_cond_init(&p->turn, NULL);
-    for (i = 0; i < nthreads && rc == ZK_OK; i++) {
-        w[i].p = p;
-        w[i].first = (unsigned)i;
-        w[i].step = (unsigned)nthreads;
-        rc = zk_seg_new(&w[i].b.seg, ix->dict);
-        if (rc != ZK_OK)
-            break;
-        pthread_mutex_lock(&p->mu);
-        p->running++;
-        pthread_mutex_unlock(&p->mu);
-        if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0) {
-            pthread_mutex_lock(&p->mu);
-            p->running--;
-            p->stop = 1;
-            pthread_mutex_unlock(&p->mu);
-            rc = zk__error(ZK_ENOMEM, "cannot start a writer thread");
-            break;
-        }
-        w[i].started = 1;
-    }
-    for (;;) {
-        event *e;
-        int done;
-
-        pthread_mutex_lock(&p->mu);
-        while (p->head == NULL && p->running > 0)
-            pthread_cond_wait(&p->have_event, &p->mu);
-        e = p->head;
-        if (e != NULL) {
-            p->head = e->next;
-            if (p->head == NULL)
-                p->tail = NULL;
-        }
-        done = e == NULL && p->running == 0;
-        pthread_mutex_unlock(&p->mu);
-        if (done)
-            break;
-        if (e == NULL)
-            continue;
-        count(st, e->r);
-        if (!*stopped && emit_event(o, st, e->r, t0)) {
-            *stopped = 1;
-            pthread_mutex_lock(&p->mu);
-            p->stop = 1;
-            pthread_mutex_unlock(&p->mu);
-        }
-        result_free(e->r);
-        free(e);
-    }
-    for (i = 0; i < nthreads; i++) {
-        if (w[i].started)
-            pthread_join(w[i].thread, NULL);
-        zk_seg_free(w[i].b.seg);
-        w[i].b.seg = NULL;
-        builder_release(&w[i].b);
-    }
-    pthread_cond_destroy(&p->have_event);
-    pthread_cond_destroy(&p->turn);
-    pthread_mutex_destroy(&p->mu);
-    /* a failed write or commit: the shards may hold part of a report, or
-     * have committed past the stub; nothing more may be committed */
-    if (p->rc != ZK_OK)
-        ix->broken = 1;
-    if (rc == ZK_OK && p->rc != ZK_OK)
-        rc = zk__error(p->rc, "%s", p->msg);
+        rc = zk__ix_commit(ix);
+    if (rc == ZK_OK && !stopped && opts->compact >= 0)
+        rc = compact_if_worth(ix, opts, st);
+    if (rc == ZK_OK && stopped)
+        rc = zk__error(ZK_EUSER, "indexing stopped by the callback");
     return rc;
 }
 
@@ -2182,12 +428,11 @@ int zk_index_update(zk_index *ix, const char *const *paths, size_t n_paths,
     static const zk_update_options defaults = ZK_UPDATE_OPTIONS_INIT;
     zk_update_stats st;
     job_list jobs = {0};
-    walker wk;
-    pool p;
-    size_t i;
+    write_plan plan;
+    size_t failed_paths = 0, i;
     unsigned s;
     double t0 = zk__now_seconds();
-    int rc = ZK_OK, stopped = 0;
+    int rc;
 
     if (ix == NULL || (paths == NULL && n_paths != 0))
         return zk__error(ZK_EINVAL, "zk_index_update: NULL argument");
@@ -2197,117 +442,33 @@ int zk_index_update(zk_index *ix, const char *const *paths, size_t n_paths,
         return zk__error(ZK_EINVAL, "zk_update_options version %u unknown",
                          opts->version);
     if (ix->broken)
-        return refuse_broken(ix);
+        return zk__ix_refuse_broken(ix);
     memset(&st, 0, sizeof(st));
-    memset(&p, 0, sizeof(p));
-    memset(&wk, 0, sizeof(wk));
-    p.ix = ix;
-    p.encoding = opts->encoding;
-    p.batch_max =
+    memset(&plan, 0, sizeof(plan));
+    plan.encoding = opts->encoding;
+    plan.batch_max =
         (opts->batch_bytes ? opts->batch_bytes : DEFAULT_BATCH_BYTES) /
         ix->n_shards;
-    rc = load_records(ix);
+    rc = zk__ix_load_records(ix);
     if (rc != ZK_OK)
         return rc;
     for (i = 0; i < ix->recs.n; i++)
         ix->recs.v[i].seen = 0;
-
-    /* 1. find the files, and which of them need work */
-    wk.jobs = &jobs;
-    wk.stats = &st;
-    wk.opts = opts;
-    for (i = 0; rc == ZK_OK && i < n_paths; i++)
-        rc = walk(&wk, paths[i], 1);
-    for (s = 0; rc == ZK_OK && s < ix->n_shards; s++) {
-        p.todo[s] = malloc((jobs.n ? jobs.n : 1) * sizeof(job *));
-        if (p.todo[s] == NULL)
-            rc = zk__error_oom();
-    }
-    if (rc != ZK_OK)
-        goto done;
-    st.files = jobs.n + wk.failed_paths;
-    st.done = wk.failed_paths;
-    for (i = 0; i < jobs.n; i++) {
-        job *j = &jobs.v[i];
-        size_t at = rm_find(&ix->recs, j->id);
-        if (at != SIZE_MAX) {
-            record *r = &ix->recs.v[at];
-            if (r->seen) {
-                st.files--; /* the same file named twice */
-                continue;
-            }
-            r->seen = 1;
-            if (r->size == j->size && r->mtime_ns == j->mtime_ns) {
-                st.n_unchanged++;
-                st.done++;
-                continue;
-            }
-            j->has_old = 1;
-            memcpy(j->old_hash, r->hash, 16);
-        }
-        s = shard_of(ix, j->id);
-        p.todo[s][p.n_todo[s]++] = j;
-        st.bytes_total += j->size;
-    }
-    if (opts->progress != NULL && opts->progress(NULL, &st, opts->payload))
-        stopped = 1;
-
-    /* 2. the shard writers */
-    if (!stopped && st.done < st.files)
-        rc = run_writers(ix, &p, opts, &st, t0, &stopped);
-
-    /* 3. prune reports whose files are gone */
-    if (rc == ZK_OK && !stopped && opts->prune) {
-        for (i = 0; rc == ZK_OK && i < ix->recs.n; i++) {
-            record *r = &ix->recs.v[i];
-            struct stat sb;
-            if (r->seen || r->size == UINT64_MAX || stat(r->path, &sb) == 0 ||
-                errno != ENOENT)
-                continue;
-            rc = remove_id(ix, r->id);
-            if (rc == ZK_OK) {
-                zk_file_event ev;
-                memset(&ev, 0, sizeof(ev));
-                ev.path = r->path;
-                ev.status = ZK_FILE_REMOVED;
-                st.n_removed++;
-                st.seconds = zk__now_seconds() - t0;
-                if (opts->progress)
-                    opts->progress(&ev, &st, opts->payload);
-            }
-        }
-    }
+    rc = zk__ix_find_files(&jobs, paths, n_paths, opts, &st, &failed_paths);
     if (rc == ZK_OK)
-        rc = zk_index_commit(ix);
-    /* compact after a run that wrote a large part of the index */
-    if (rc == ZK_OK && !stopped && opts->compact >= 0) {
-        uint64_t total = 0, n = 0;
-        for (s = 0; rc == ZK_OK && s < ix->n_shards; s++) {
-            rc = zk__store_termfreq(ix->shards[s], ZK_T_PASSAGE, NULL, &n);
-            total += n;
-        }
-        if (rc == ZK_OK && (opts->compact > 0 ||
-                            (st.passages > 0 && st.passages * 5 >= total)))
-            rc = zk_index_compact(ix);
-    }
-    if (rc == ZK_OK && stopped)
-        rc = zk__error(ZK_EUSER, "indexing stopped by the callback");
-done:
+        rc = plan_alloc(&plan, ix->n_shards, jobs.n);
+    if (rc == ZK_OK)
+        rc = update_files(ix, &jobs, failed_paths, &plan, opts, &st, t0);
     st.seconds = zk__now_seconds() - t0;
     if (stats != NULL)
         *stats = st;
-    for (i = 0; i < jobs.n; i++)
-        free(jobs.v[i].path);
-    free(jobs.v);
+    zk__ix_jobs_free(&jobs);
     for (s = 0; s < ZK_MAX_SHARDS; s++)
-        free(p.todo[s]);
-    free(wk.dirs.dev);
-    free(wk.dirs.ino);
+        free(plan.todo[s]);
     return rc;
 }
 
-/* ---- info -----------------------------------------------------------------
- */
+/* ---- info ------------------------------------------------------------- */
 
 static int sum_sizes(const char *data, size_t len, void *payload)
 {
