@@ -1,4 +1,4 @@
-/* index_internal.h - the index schema shared by the writer (index.c) and
+/* index_internal.h - the index schema shared by the writer (index*.c) and
  * the searcher: term prefixes, value slots, record formats. See
  * docs/indexing.md. */
 #ifndef ZHIKU_INDEX_INTERNAL_H
