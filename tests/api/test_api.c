@@ -71,8 +71,8 @@ static void test_version(void **state)
              ZK_VERSION_PATCH);
     assert_string_equal(zk_version(), buf);
     /* ZK_CHECK_VERSION: this version and earlier ones, not later ones */
-    assert_true(ZK_CHECK_VERSION(ZK_VERSION_MAJOR, ZK_VERSION_MINOR,
-                                 ZK_VERSION_PATCH));
+    assert_true(
+        ZK_CHECK_VERSION(ZK_VERSION_MAJOR, ZK_VERSION_MINOR, ZK_VERSION_PATCH));
     assert_true(ZK_CHECK_VERSION(0, 0, 0));
     assert_false(ZK_CHECK_VERSION(ZK_VERSION_MAJOR, ZK_VERSION_MINOR,
                                   ZK_VERSION_PATCH + 1));
